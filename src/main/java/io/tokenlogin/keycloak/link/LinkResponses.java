@@ -1,0 +1,58 @@
+package io.tokenlogin.keycloak.link;
+
+import io.tokenlogin.keycloak.partner.PartnerPolicy;
+import io.tokenlogin.keycloak.partner.TokenRejectedException;
+import io.tokenlogin.keycloak.partner.flow.ErrorMessages;
+import io.tokenlogin.keycloak.partner.flow.TokenTransport;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.http.HttpResponse;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.ErrorPage;
+
+import java.net.URI;
+
+/**
+ * The one place that answers a partner link: 303 on success; on failure a LOGIN_ERROR event with the SPEC code and
+ * either 303 to the partner's {@code errorRedirect?error=<code>} or a themed error page with the code's 4xx status.
+ * Every answer carries {@code Cache-Control: no-store} and {@code Referrer-Policy: no-referrer}.
+ */
+final class LinkResponses {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final EventBuilder event;
+    private final boolean expireCookie;
+
+    LinkResponses(KeycloakSession session, RealmModel realm, EventBuilder event, boolean expireCookie) {
+        this.session = session;
+        this.realm = realm;
+        this.event = event;
+        this.expireCookie = expireCookie;
+    }
+
+    Response redirect(URI target) {
+        prepare();
+        return Response.seeOther(target).build();
+    }
+
+    Response failure(PartnerPolicy partner, TokenRejectedException e) {
+        event.event(EventType.LOGIN_ERROR).error(e.error().code());
+        if (partner != null && partner.errorRedirect() != null) {
+            return redirect(UriBuilder.fromUri(partner.errorRedirect()).queryParam("error", e.error().code()).build());
+        }
+        prepare();
+        return ErrorPage.error(session, null, Response.Status.fromStatusCode(e.error().httpStatus()), ErrorMessages.key(e.error()));
+    }
+
+    private void prepare() {
+        HttpResponse response = session.getContext().getHttpResponse();
+        TokenTransport.noStore(response);
+        if (expireCookie) {
+            TokenTransport.expireCookie(response, "/");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.tokenlogin.keycloak.link;
+
+import io.tokenlogin.keycloak.partner.PartnerPolicy;
+import io.tokenlogin.keycloak.partner.PartnerTokenVerifier;
+import io.tokenlogin.keycloak.partner.TokenError;
+import io.tokenlogin.keycloak.partner.TokenRejectedException;
+import io.tokenlogin.keycloak.partner.VerifiedPartnerToken;
+import io.tokenlogin.keycloak.partner.flow.PartnerDirectory;
+import io.tokenlogin.keycloak.partner.flow.PartnerSignIn;
+import io.tokenlogin.keycloak.partner.flow.PartnerUsers;
+import io.tokenlogin.keycloak.partner.flow.TokenTransport;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.http.HttpRequest;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
+
+import java.net.URI;
+import java.time.Instant;
+
+/**
+ * {@code /realms/{realm}/token-login/login[/{token}]}: a partner link. Verifies the token of the partner named by its
+ * {@code iss}, validates the landing URL against the partner's landing client, opens an SSO session and answers
+ * 303 to the landing URL; on failure 303 to the partner's {@code errorRedirect?error=<code>} or a themed error page.
+ */
+public class TokenLoginResource {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public TokenLoginResource(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    @GET
+    @Path("login/{token}")
+    public Response loginWithPathToken(@PathParam("token") String token) {
+        return login(TokenTransport.collect().add(token));
+    }
+
+    @GET
+    @Path("login")
+    public Response loginGet() {
+        return login(TokenTransport.collect());
+    }
+
+    @POST
+    @Path("login")
+    public Response loginPost() {
+        return login(TokenTransport.collect().params(session.getContext().getHttpRequest().getDecodedFormParameters()));
+    }
+
+    private Response login(TokenTransport transport) {
+        HttpRequest request = session.getContext().getHttpRequest();
+        transport.params(request.getUri().getQueryParameters()).headersAndCookie(request.getHttpHeaders());
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
+                .event(EventType.LOGIN).detail(Details.AUTH_METHOD, PartnerSignIn.AUTH_METHOD);
+        LinkResponses responses = new LinkResponses(session, realm, event, transport.cookieSeen());
+        PartnerPolicy partner = null;
+        try {
+            TokenTransport.Found found = transport.single();
+            if (found == null) {
+                throw new TokenRejectedException(TokenError.INVALID_TOKEN, "no token in the request");
+            }
+            String issuer = PartnerTokenVerifier.peekIssuer(found.token());
+            partner = PartnerDirectory.byIssuer(session, realm, issuer)
+                    .orElseThrow(() -> new TokenRejectedException(TokenError.UNKNOWN_ISSUER, "no partner with this issuer"));
+            event.detail(PartnerSignIn.DETAIL_PARTNER, partner.alias());
+            ClientModel client = Landing.client(session, realm, partner);
+            event.client(client);
+            Instant now = Instant.now();
+            VerifiedPartnerToken token = PartnerSignIn.verify(partner, found.token(), now);
+            String landing = Landing.url(session, partner, client, token.intendedUrl());
+            event.detail(Details.REDIRECT_URI, landing);
+            PartnerUsers.Resolved resolved = PartnerSignIn.complete(session, realm, partner, token, now, event);
+            UserSessionModel userSession = SsoSessions.open(session, realm, resolved.user(), PartnerSignIn.AUTH_METHOD);
+            event.user(resolved.user()).session(userSession).detail(Details.USERNAME, resolved.user().getUsername()).success();
+            return responses.redirect(URI.create(landing));
+        } catch (TokenRejectedException e) {
+            return responses.failure(partner, e);
+        }
+    }
+}

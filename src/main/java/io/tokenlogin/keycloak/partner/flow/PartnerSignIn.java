@@ -1,0 +1,48 @@
+package io.tokenlogin.keycloak.partner.flow;
+
+import io.tokenlogin.keycloak.partner.PartnerPolicy;
+import io.tokenlogin.keycloak.partner.PartnerTokenVerifier;
+import io.tokenlogin.keycloak.partner.TokenRejectedException;
+import io.tokenlogin.keycloak.partner.VerifiedPartnerToken;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+import java.time.Instant;
+
+/**
+ * The one sign-in pipeline both entry points share (the browser-flow step and the link endpoint):
+ * verify the token with the partner's policy, then {@link #complete} burns it and resolves the user.
+ * Between the two the caller may refuse the request (for example an invalid landing URL) without burning the token.
+ */
+public final class PartnerSignIn {
+
+    /** Event detail naming the partner (its config alias). Never the token. */
+    public static final String DETAIL_PARTNER = "partner";
+    public static final String AUTH_METHOD = "token-login";
+
+    private PartnerSignIn() {
+    }
+
+    public static VerifiedPartnerToken verify(PartnerPolicy partner, String token, Instant now) throws TokenRejectedException {
+        return PartnerTokenVerifier.verify(token, partner, now);
+    }
+
+    /** Marks the token used (when single use) and finds or creates its user; emits REGISTER when a user was created. */
+    public static PartnerUsers.Resolved complete(KeycloakSession session, RealmModel realm, PartnerPolicy partner,
+                                                 VerifiedPartnerToken token, Instant now, EventBuilder event)
+            throws TokenRejectedException {
+        ReplayGuard.consume(session, partner, token, now);
+        PartnerUsers.Resolved resolved = PartnerUsers.resolve(session, realm, partner, token);
+        if (resolved.created()) {
+            event.clone().event(EventType.REGISTER).user(resolved.user())
+                    .detail(Details.REGISTER_METHOD, AUTH_METHOD)
+                    .detail(Details.USERNAME, resolved.user().getUsername())
+                    .detail(DETAIL_PARTNER, partner.alias())
+                    .success();
+        }
+        return resolved;
+    }
+}

@@ -1,0 +1,33 @@
+package io.tokenlogin.keycloak.partner.flow;
+
+import io.tokenlogin.keycloak.partner.PartnerPolicy;
+import io.tokenlogin.keycloak.partner.TokenError;
+import io.tokenlogin.keycloak.partner.TokenRejectedException;
+import io.tokenlogin.keycloak.partner.VerifiedPartnerToken;
+import org.keycloak.models.KeycloakSession;
+
+import java.time.Instant;
+
+/**
+ * Single use for partner tokens (SPEC {@code singleUse}): the first use wins through Keycloak's cluster-wide
+ * single-use store ({@code putIfAbsent} is immediate and atomic across nodes), keyed per partner by {@code jti}
+ * or, without one, by a hash of the token; the entry lives until the token could no longer pass the expiry check.
+ */
+public final class ReplayGuard {
+
+    static final String PREFIX = "token-login:replay:";
+
+    private ReplayGuard() {
+    }
+
+    public static void consume(KeycloakSession session, PartnerPolicy partner, VerifiedPartnerToken token, Instant now)
+            throws TokenRejectedException {
+        if (!partner.singleUse()) {
+            return;
+        }
+        long lifespan = Math.max(1, token.expiresAt().getEpochSecond() + partner.clockSkewSeconds() - now.getEpochSecond() + 1);
+        if (!session.singleUseObjects().putIfAbsent(PREFIX + token.replayKey(), lifespan)) {
+            throw new TokenRejectedException(TokenError.TOKEN_REPLAYED, "token was already used");
+        }
+    }
+}
