@@ -2,8 +2,6 @@ package io.tokenlogin.keycloak.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
 import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -22,7 +20,7 @@ import java.util.stream.Collectors;
  */
 public final class Browserless {
 
-    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    private final LoopbackCookieJar cookies = new LoopbackCookieJar();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -51,11 +49,11 @@ public final class Browserless {
         HttpCookie cookie = new HttpCookie(name, value);
         cookie.setPath("/");
         cookie.setVersion(0);
-        cookies.getCookieStore().add(URI.create(url), cookie);
+        cookies.add(URI.create(url), cookie);
     }
 
     public List<HttpCookie> cookies() {
-        return cookies.getCookieStore().getCookies();
+        return cookies.all();
     }
 
     public boolean hasCookie(String name) {
