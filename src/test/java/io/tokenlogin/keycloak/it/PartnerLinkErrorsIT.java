@@ -177,7 +177,8 @@ public class PartnerLinkErrorsIT {
         UserRepresentation user = realm.admin().users().search("ruby-backend.to-disable", true).get(0);
         user.setEnabled(false);
         realm.admin().users().get(user.getId()).update(user);
-        assertRefusedWithPage(Demo.flat().generateSignInToken("to-disable", 60), "user_disabled", 403, "disabled");
+        // another TTL: a flat token has no jti, so the same user, TTL and second would give the very same (used) token
+        assertRefusedWithPage(Demo.flat().generateSignInToken("to-disable", 61), "user_disabled", 403, "disabled");
         assertTrue(realm.admin().users().get(user.getId()).getUserSessions().size() <= 1, "no new session");
     }
 
@@ -210,7 +211,7 @@ public class PartnerLinkErrorsIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"https://evil.example", "//evil.example", "/\\evil.example", "https://app@evil.example",
-            "javascript:alert(1)", "%2F%2Fevil.example", "http://localhost:8080/realms/demo/account/@evil.example",
+            "javascript:alert(1)", "%2F%2Fevil.example", "http://localhost:8080@evil.example/realms/demo/account/",
             "http://localhost:8080.evil.example/realms/demo/account/"})
     public void openRedirectVariantsNeverLeaveTheAllowedUrls(String intended) {
         String token = Demo.nested().nested().audience(Demo.NESTED_AUDIENCE).userUuid("u-open-redirect").intendedUrl(intended).sign();
