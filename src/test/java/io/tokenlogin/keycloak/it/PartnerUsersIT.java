@@ -1,0 +1,156 @@
+package io.tokenlogin.keycloak.it;
+
+import io.tokenlogin.keycloak.signer.PartnerTokenSigner;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.annotations.TestSetup;
+import org.keycloak.testframework.oauth.OAuthClient;
+import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
+import org.keycloak.testframework.realm.ManagedRealm;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Secrets (rotation, vault) and the user mapping (email linking rules, race-safe just-in-time creation). */
+@KeycloakIntegrationTest(config = TokenLoginServerConfig.class)
+public class PartnerUsersIT {
+
+    static final String OLD_SECRET = "rotating-partner-old-secret-0123456789abcdef";
+    static final String NEW_SECRET = "rotating-partner-new-secret-0123456789abcdef";
+
+    @InjectRealm(fromJson = "/demo-realm.json")
+    ManagedRealm realm;
+
+    @InjectOAuthClient
+    OAuthClient oauth;
+
+    @TestSetup
+    public void partners() {
+        TestPartners.add(realm, "rotating", "rotating-partner", NEW_SECRET, Map.of("previousSecret", OLD_SECRET));
+        TestPartners.add(realm, "vaulted", "vaulted-partner", "${vault." + TokenLoginServerConfig.VAULT_KEY + "}", Map.of());
+        TestPartners.add(realm, "email-only", "email-only-partner", "email-only-partner-secret-0123456789abcdef",
+                Map.of("emailClaim", "email", "trustEmail", "true"));
+        TestPartners.add(realm, "email-linking", "email-linking-partner", "email-linking-partner-secret-0123456789abcdef",
+                Map.of("emailClaim", "email", "trustEmail", "true", "linkByEmail", "true"));
+        TestPartners.add(realm, "untrusted-linking", "untrusted-linking-partner", "untrusted-linking-partner-secret-0123456789ab",
+                Map.of("emailClaim", "email", "trustEmail", "false", "linkByEmail", "true"));
+    }
+
+    private String link(String token) {
+        return realm.getBaseUrl() + "/token-login/login/" + token;
+    }
+
+    private String signInSub(String token) {
+        Browserless browser = new Browserless();
+        HttpResponse<String> response = browser.get(link(token));
+        assertEquals(303, response.statusCode(), response.body());
+        return OidcClient.silentLogin(oauth, browser).getSubject();
+    }
+
+    @Test
+    public void previousSecretIsAcceptedDuringRotationAndAnUnrelatedOneIsNot() {
+        String viaNew = signInSub(new PartnerTokenSigner("rotating-partner", NEW_SECRET).generateSignInToken("rot-1", 60));
+        String viaOld = signInSub(new PartnerTokenSigner("rotating-partner", OLD_SECRET).generateSignInToken("rot-1", 61));
+        assertEquals(viaNew, viaOld);
+        HttpResponse<String> other = new Browserless().get(link(
+                new PartnerTokenSigner("rotating-partner", "a-third-unrelated-secret-0123456789abcdef").generateSignInToken("rot-1", 62)));
+        assertEquals(401, other.statusCode());
+    }
+
+    @Test
+    public void vaultReferencedSecretWorks() {
+        String sub = signInSub(new PartnerTokenSigner("vaulted-partner", TokenLoginServerConfig.VAULTED_SECRET).generateSignInToken("v-1", 60));
+        assertEquals("vaulted.v-1", realm.admin().users().get(sub).toRepresentation().getUsername());
+        // the admin API never shows the secret itself
+        String shown = realm.admin().flows().getExecutions(TestPartners.FLOW).stream()
+                .filter(e -> e.getAuthenticationConfig() != null)
+                .map(e -> realm.admin().flows().getAuthenticatorConfig(e.getAuthenticationConfig()))
+                .filter(c -> "rotating".equals(c.getAlias())).findFirst().orElseThrow().getConfig().get("secret");
+        assertEquals("**********", shown);
+    }
+
+    private UserRepresentation existingUser(String email) {
+        UserRepresentation rep = new UserRepresentation();
+        rep.setUsername("local-" + UUID.randomUUID().toString().substring(0, 8));
+        rep.setEmail(email);
+        rep.setFirstName("Local");
+        rep.setLastName("Owner");
+        rep.setEnabled(true);
+        rep.setEmailVerified(true);
+        try (var r = realm.admin().users().create(rep)) {
+            assertEquals(201, r.getStatus());
+        }
+        return realm.admin().users().search(rep.getUsername(), true).get(0);
+    }
+
+    @Test
+    public void existingUserWithTheSameEmailStaysUntouchedWithoutLinkByEmail() {
+        String email = "owner-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        UserRepresentation local = existingUser(email);
+        // trusted email but no linkByEmail
+        String sub = signInSub(new PartnerTokenSigner("email-only-partner", "email-only-partner-secret-0123456789abcdef")
+                .generateSignInToken("eo-" + local.getUsername(), 60));
+        assertTrue(!sub.equals(local.getId()));
+        // linkByEmail without trustEmail: no linking either
+        String token = new PartnerTokenSigner("untrusted-linking-partner", "untrusted-linking-partner-secret-0123456789ab")
+                .nested().userUuid("unused").subject("ul-" + local.getUsername()).claim("email", email).sign();
+        String other = signInSub(token);
+        assertTrue(!other.equals(local.getId()), "not taken over");
+        UserRepresentation after = realm.admin().users().get(local.getId()).toRepresentation();
+        assertEquals(email, after.getEmail());
+        assertNull(after.getAttributes() == null ? null : after.getAttributes().get("token-login-id"), "local account untouched");
+        assertEquals(email, realm.admin().users().get(local.getId()).toRepresentation().getEmail());
+    }
+
+    @Test
+    public void linkByEmailWithTrustEmailAttachesTheExistingUser() {
+        String email = "linked-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        UserRepresentation local = existingUser(email);
+        String token = new PartnerTokenSigner("email-linking-partner", "email-linking-partner-secret-0123456789abcdef")
+                .nested().userUuid("unused").subject("el-1-" + local.getUsername()).claim("email", email).sign();
+        assertEquals(local.getId(), signInSub(token));
+        assertEquals(List.of("email-linking:el-1-" + local.getUsername()),
+                realm.admin().users().get(local.getId()).toRepresentation().getAttributes().get("token-login-id"));
+    }
+
+    @Test
+    public void fiftyConcurrentFirstSignInsCreateExactlyOneUserAndNo500() throws Exception {
+        String id = "race-" + UUID.randomUUID().toString().substring(0, 8);
+        PartnerTokenSigner signer = Demo.nested();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            tokens.add(signer.nested().audience(Demo.NESTED_AUDIENCE).userUuid(id).email(id + "@example.com").acceptTermsAndPolicies(true).sign());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (String token : tokens) {
+            results.add(pool.submit(() -> {
+                start.await();
+                return new Browserless().get(realm.getBaseUrl() + "/token-login/login?external-auth-token=" + token).statusCode();
+            }));
+        }
+        start.countDown();
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> f : results) {
+            statuses.add(f.get());
+        }
+        pool.shutdown();
+        assertEquals(50, statuses.stream().filter(s -> s == 303).count(), "every first sign-in succeeded: " + statuses);
+        List<UserRepresentation> users = realm.admin().users().searchByAttributes("token-login-id:publicala:" + id);
+        assertEquals(1, users.size(), "exactly one user");
+    }
+}
