@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.link;
 
+import io.tokenlogin.keycloak.magiclink.MagicLinkResource;
 import io.tokenlogin.keycloak.partner.PartnerPolicy;
 import io.tokenlogin.keycloak.partner.PartnerTokenVerifier;
 import io.tokenlogin.keycloak.partner.TokenError;
@@ -57,6 +58,12 @@ public class TokenLoginResource {
     @Path("login")
     public Response loginPost() {
         return login(TokenTransport.collect().params(session.getContext().getHttpRequest().getDecodedFormParameters()));
+    }
+
+    /** The email magic link's own pages ({@code email-magic-link} step). */
+    @Path("magic-link")
+    public MagicLinkResource magicLink() {
+        return new MagicLinkResource(session);
     }
 
     private Response login(TokenTransport transport) {

@@ -7,10 +7,9 @@ import io.tokenlogin.keycloak.partner.VerifiedPartnerToken;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
+import io.tokenlogin.keycloak.users.JitUsers;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -99,27 +98,12 @@ public final class PartnerUsers {
                 .findFirst().orElse(null);
     }
 
-    /** Creates the user in a separate transaction; losing the race to a concurrent sign-in is not an error. */
     private static boolean createIfAbsent(KeycloakSession session, RealmModel realm, PartnerPolicy partner,
-                                          VerifiedPartnerToken token, String link) throws TokenRejectedException {
-        String username = usernameFor(partner, token.userId());
-        String realmId = realm.getId();
-        try {
-            return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), session.getContext(), tx -> {
-                RealmModel r = tx.realms().getRealm(realmId);
-                if (tx.users().getUserByUsername(r, username) != null) {
-                    return false;
-                }
-                UserModel user = tx.users().addUser(r, username);
-                user.setEnabled(true);
-                user.setSingleAttribute(LINK_ATTRIBUTE, link);
-                applyProfile(tx, r, partner, token, user);
-                return true;
-            }, "token-login just-in-time user");
-        } catch (ModelDuplicateException e) {
-            LOG.debugf("Just-in-time creation for partner %s lost a race; using the winner's user", partner.alias());
-            return false;
-        }
+                                          VerifiedPartnerToken token, String link) {
+        return JitUsers.createIfAbsent(session, realm, usernameFor(partner, token.userId()), (tx, user) -> {
+            user.setSingleAttribute(LINK_ATTRIBUTE, link);
+            applyProfile(tx, tx.realms().getRealm(realm.getId()), partner, token, user);
+        });
     }
 
     /** Copies the token's profile claims onto the user, never taking an email another account already uses. */

@@ -1,0 +1,114 @@
+package io.tokenlogin.keycloak.magiclink;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/**
+ * Flow step {@code email-magic-link}: asks for an email (unless an earlier step identified the user), mails a
+ * single-use link and waits; the user is authenticated only once the link was confirmed with a click (same browser)
+ * or with the matching code (another device). An identified user is never an authenticated one.
+ */
+public class EmailMagicLinkAuthenticator implements Authenticator {
+
+    static final String FORM_EMAIL = "email";
+    static final String FORM_RESEND = "resend";
+    static final String FORM_RESTART = "restart";
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (WaitingLogin.APPROVED.equals(authSession.getAuthNote(WaitingLogin.STATE))) {
+            finish(context);
+            return;
+        }
+        if (authSession.getAuthNote(WaitingLogin.LINK) != null) {
+            context.challenge(MagicLinkPages.sent(context, false));
+            return;
+        }
+        UserModel identified = context.getUser();
+        if (identified != null) {
+            LinkIssuer.issue(context, settings(context), normalisedEmailOf(identified), identified);
+            context.challenge(MagicLinkPages.sent(context, false));
+            return;
+        }
+        context.challenge(MagicLinkPages.askEmail(context, null, null));
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (form.containsKey(FORM_RESTART) && context.getUser() == null) {
+            WaitingLogin.clear(authSession);
+            context.challenge(MagicLinkPages.askEmail(context, null, null));
+        } else if (form.containsKey(FORM_RESEND) && authSession.getAuthNote(WaitingLogin.EMAIL) != null) {
+            LinkIssuer.issue(context, settings(context), authSession.getAuthNote(WaitingLogin.EMAIL), context.getUser());
+            context.challenge(MagicLinkPages.sent(context, true));
+        } else if (form.containsKey(FORM_EMAIL) && context.getUser() == null) {
+            String email = MagicLinkCodes.normaliseEmail(form.getFirst(FORM_EMAIL));
+            if (email == null) {
+                context.getEvent().event(EventType.SEND_VERIFY_EMAIL).error("invalid_email");
+                context.challenge(MagicLinkPages.askEmail(context, form.getFirst(FORM_EMAIL),
+                        new FormMessage(FORM_EMAIL, "magicLink.invalidEmail")));
+                return;
+            }
+            LinkIssuer.issue(context, settings(context), email, null);
+            context.challenge(MagicLinkPages.sent(context, false));
+        } else {
+            authenticate(context);
+        }
+    }
+
+    /** The click approved this login: the approved user signs in (and must be the identified one, if any). */
+    private void finish(AuthenticationFlowContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String userId = authSession.getAuthNote(WaitingLogin.USER);
+        WaitingLogin.clear(authSession);
+        UserModel user = userId == null ? null : context.getSession().users().getUserById(context.getRealm(), userId);
+        UserModel identified = context.getUser();
+        if (user == null || !user.isEnabled() || (identified != null && !identified.getId().equals(user.getId()))) {
+            context.getEvent().error("user_not_found");
+            context.challenge(MagicLinkPages.askEmail(context, null, new FormMessage(null, "magicLink.reason.denied")));
+            return;
+        }
+        context.getEvent().user(user).detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
+                .detail(Details.USERNAME, user.getUsername());
+        context.setUser(user);
+        context.success();
+    }
+
+    static MagicLinkSettings settings(AuthenticationFlowContext context) {
+        return MagicLinkSettings.from(context.getAuthenticatorConfig() == null ? null : context.getAuthenticatorConfig().getConfig());
+    }
+
+    private static String normalisedEmailOf(UserModel user) {
+        String email = MagicLinkCodes.normaliseEmail(user.getEmail());
+        return email != null ? email : "";
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return false;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,97 @@
+package io.tokenlogin.keycloak.magiclink;
+
+import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+import java.util.List;
+
+/** Registers {@code email-magic-link} ("Email magic link"). */
+public class EmailMagicLinkAuthenticatorFactory implements AuthenticatorFactory {
+
+    public static final String PROVIDER_ID = "email-magic-link";
+
+    private static final EmailMagicLinkAuthenticator SINGLETON = new EmailMagicLinkAuthenticator();
+
+    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENT_CHOICES = {
+            AuthenticationExecutionModel.Requirement.REQUIRED,
+            AuthenticationExecutionModel.Requirement.ALTERNATIVE,
+            AuthenticationExecutionModel.Requirement.DISABLED};
+
+    private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
+            .property().name(MagicLinkSettings.LINK_LIFETIME).label("Link lifetime (s)").type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue("300").helpText("How long a link works (30 to 86400 seconds). Each link works once.").add()
+            .property().name(MagicLinkSettings.ALLOW_CROSS_DEVICE).label("Allow other devices").type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue("true").helpText("A link opened on another device asks the user to pick the code the waiting browser shows.").add()
+            .property().name(MagicLinkSettings.CREATE_USERS).label("Create users").type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue("false").helpText("Unknown addresses get a link too; the user is created when the link is confirmed.").add()
+            .property().name(MagicLinkSettings.RESEND_COOLDOWN).label("Resend cooldown (s)").type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue("60").helpText("Minimum time between two mails to one address.").add()
+            .property().name(MagicLinkSettings.MAX_PER_ADDRESS).label("Max mails per address per hour").type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue("5").helpText("Over the limit the page looks the same and no mail goes out.").add()
+            .property().name(MagicLinkSettings.MAX_PER_IP).label("Max mails per IP per hour").type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue("30").helpText("Over the limit the page looks the same and no mail goes out.").add()
+            .build();
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "Email magic link";
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Mails a single-use sign-in link; the user is signed in when the link is confirmed.";
+    }
+
+    @Override
+    public String getReferenceCategory() {
+        return "magic-link";
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return true;
+    }
+
+    @Override
+    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
+        return REQUIREMENT_CHOICES;
+    }
+
+    @Override
+    public boolean isUserSetupAllowed() {
+        return false;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return CONFIG;
+    }
+
+    @Override
+    public Authenticator create(KeycloakSession session) {
+        return SINGLETON;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

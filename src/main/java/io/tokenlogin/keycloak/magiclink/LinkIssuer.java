@@ -1,0 +1,91 @@
+package io.tokenlogin.keycloak.magiclink;
+
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.SingleUseObjectProvider;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.util.ResolveRelative;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Issues a link for one login attempt: the same work for every address (limits, store entry, auth notes) so the
+ * answer looks and takes the same; the mail goes out, off the request, only when the address may sign in and no
+ * limit is hit. The new link replaces the attempt's previous one.
+ */
+final class LinkIssuer {
+
+    private LinkIssuer() {
+    }
+
+    static void issue(AuthenticationFlowContext context, MagicLinkSettings settings, String email, UserModel identified) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        ClientModel client = authSession.getClient();
+        SingleUseObjectProvider store = session.singleUseObjects();
+        String ip = context.getConnection().getRemoteHost();
+        String browser = MagicLinkCodes.describeBrowser(context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent"));
+
+        boolean allowed = !email.isEmpty() && SendLimits.tryAcquire(store, settings, realm.getId(), email, ip);
+        UserModel user = identified != null ? identified : email.isEmpty() ? null : session.users().getUserByEmail(realm, email);
+        String refusal = !allowed ? "rate_limited" : user == null ? (settings.createUsers() ? null : "user_not_found")
+                : !user.isEnabled() ? "user_disabled" : null;
+
+        String secret = MagicLinkCodes.newSecret();
+        String linkHash = MagicLinkCodes.hash(secret);
+        String pollSecret = MagicLinkCodes.newSecret();
+        String code = MagicLinkCodes.newCode();
+        long now = System.currentTimeMillis() / 1000;
+        long expires = now + settings.linkLifetimeSeconds();
+
+        Map<String, String> notes = new HashMap<>();
+        notes.put(MagicLinkStore.REALM, realm.getId());
+        notes.put(MagicLinkStore.ROOT_SESSION, authSession.getParentSession().getId());
+        notes.put(MagicLinkStore.TAB, authSession.getTabId());
+        notes.put(MagicLinkStore.CLIENT, client.getId());
+        notes.put(MagicLinkStore.EMAIL, email);
+        if (user != null) {
+            notes.put(MagicLinkStore.USER, user.getId());
+        }
+        notes.put(MagicLinkStore.CODE, code);
+        notes.put(MagicLinkStore.IP, ip == null ? "" : ip);
+        notes.put(MagicLinkStore.BROWSER, browser);
+        notes.put(MagicLinkStore.CREATED, Long.toString(now));
+        notes.put(MagicLinkStore.EXPIRES, Long.toString(expires));
+        notes.put(MagicLinkStore.CROSS_DEVICE, Boolean.toString(settings.allowCrossDevice()));
+        notes.put(MagicLinkStore.CREATE_USERS, Boolean.toString(settings.createUsers()));
+        notes.put(MagicLinkStore.RESUME_URL, context.getRefreshExecutionUrl().toString());
+        String restart = ResolveRelative.resolveRelativeUri(session, client.getRootUrl(), client.getBaseUrl());
+        if (restart != null && !restart.isBlank()) {
+            notes.put(MagicLinkStore.RESTART_URL, restart);
+        }
+        MagicLinkStore.save(store, linkHash, notes, settings.linkLifetimeSeconds());
+        MagicLinkStore.savePoll(store, pollSecret, notes, settings.linkLifetimeSeconds() + 60);
+
+        authSession.setAuthNote(WaitingLogin.LINK, linkHash);
+        authSession.setAuthNote(WaitingLogin.EMAIL, email);
+        authSession.setAuthNote(WaitingLogin.CODE, code);
+        authSession.setAuthNote(WaitingLogin.POLL, pollSecret);
+        authSession.setAuthNote(WaitingLogin.STATE, WaitingLogin.PENDING);
+        authSession.setAuthNote(WaitingLogin.EXPIRES, Long.toString(expires));
+        authSession.removeAuthNote(WaitingLogin.USER);
+
+        if (refusal != null) {
+            context.getEvent().clone().event(EventType.SEND_VERIFY_EMAIL)
+                    .detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
+                    .detail(Details.EMAIL, email).error(refusal);
+            return;
+        }
+        String link = MagicLinkResource.linkUrl(session, realm, secret);
+        MagicLinkMailer.sendLater(session, new MagicLinkMailer.Mail(realm.getId(), user == null ? null : user.getId(), email, link,
+                settings.linkLifetimeSeconds(), ip, browser, authSession.getParentSession().getId(), authSession.getTabId(),
+                client.getId(), client.getClientId(), linkHash));
+    }
+}

@@ -1,0 +1,104 @@
+package io.tokenlogin.keycloak.magiclink;
+
+import org.jboss.logging.Logger;
+import org.keycloak.email.EmailException;
+import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.executors.ExecutorsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.storage.adapter.InMemoryUserAdapter;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends the magic-link mail off the request (Keycloak's executor, its own session and transaction), so the page
+ * answers as fast for an unknown address as for a known one. A failure is an event and flips the waiting login to
+ * {@code send_failed}, which the waiting tab shows.
+ */
+final class MagicLinkMailer {
+
+    static final String TEMPLATE = "magic-link-mail.ftl";
+    static final String SUBJECT = "magicLinkSubject";
+    private static final Logger LOG = Logger.getLogger(MagicLinkMailer.class);
+
+    /** Everything the job needs, detached from the request's session. */
+    record Mail(String realmId, String userId, String email, String link, int lifetimeSeconds, String ip, String browser,
+                String rootSessionId, String tabId, String clientUuid, String clientId, String linkHash) {
+    }
+
+    private MagicLinkMailer() {
+    }
+
+    static void sendLater(KeycloakSession session, Mail mail) {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        session.getProvider(ExecutorsProvider.class).getExecutor("token-login-mail")
+                .execute(() -> send(factory, mail));
+    }
+
+    private static void send(KeycloakSessionFactory factory, Mail mail) {
+        boolean sent;
+        try {
+            sent = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> deliver(s, mail));
+        } catch (RuntimeException e) {
+            LOG.warnf("Magic-link mail job failed: %s", e.getClass().getSimpleName());
+            sent = false;
+        }
+        if (!sent) {
+            KeycloakModelUtils.runJobInTransaction(factory, s -> markFailed(s, mail));
+        }
+    }
+
+    private static boolean deliver(KeycloakSession s, Mail mail) {
+        RealmModel realm = s.realms().getRealm(mail.realmId());
+        s.getContext().setRealm(realm);
+        UserModel user = mail.userId() == null ? null : s.users().getUserById(realm, mail.userId());
+        EventBuilder event = new EventBuilder(realm, s).event(EventType.SEND_VERIFY_EMAIL).ipAddress(mail.ip())
+                .client(mail.clientId()).detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
+                .detail(Details.EMAIL, mail.email());
+        if (user != null) {
+            event.user(user);
+        }
+        String realmName = realm.getDisplayName() != null ? realm.getDisplayName() : realm.getName();
+        try {
+            // the template needs a user; an address that is not one yet (createUsers) gets a transient stand-in
+            UserModel recipient = user;
+            if (recipient == null) {
+                recipient = new InMemoryUserAdapter(s, realm, "magic-link-recipient");
+                recipient.setUsername(mail.email());
+                recipient.setEmail(mail.email());
+            }
+            Map<String, Object> attributes = new HashMap<>();
+            attributes.put("link", mail.link());
+            attributes.put("linkExpirationMinutes", Math.max(1, mail.lifetimeSeconds() / 60));
+            attributes.put("realmName", realmName);
+            attributes.put("requestIp", mail.ip() == null ? "" : mail.ip());
+            attributes.put("requestBrowser", mail.browser() == null ? "" : mail.browser());
+            s.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(recipient)
+                    .send(SUBJECT, List.of(realmName), TEMPLATE, attributes, mail.email());
+            event.success();
+            return true;
+        } catch (EmailException e) {
+            LOG.warnf("Could not send a magic-link mail in realm %s: %s", realm.getName(), e.getMessage());
+            event.detail(Details.REASON, "smtp").error("email_send_failed");
+            return false;
+        }
+    }
+
+    private static void markFailed(KeycloakSession s, Mail mail) {
+        RealmModel realm = s.realms().getRealm(mail.realmId());
+        s.getContext().setRealm(realm);
+        AuthenticationSessionModel waiting = WaitingLogin.find(s, realm, mail.rootSessionId(), mail.tabId(), mail.clientUuid());
+        if (waiting != null && mail.linkHash().equals(waiting.getAuthNote(WaitingLogin.LINK))) {
+            waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.SEND_FAILED);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.tokenlogin.keycloak.magiclink;
+
+import jakarta.ws.rs.core.Response;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.http.HttpResponse;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The magic link's pages (templates in {@code theme-resources/templates}, so they render in any login theme). All
+ * values reach the templates as one hash, {@code magicLink}.
+ */
+final class MagicLinkPages {
+
+    static final String ATTRIBUTE = "magicLink";
+
+    private MagicLinkPages() {
+    }
+
+    static Response askEmail(AuthenticationFlowContext context, String typed, FormMessage error) {
+        Map<String, Object> model = new HashMap<>();
+        if (typed != null) {
+            model.put("email", typed);
+        }
+        LoginFormsProvider form = context.form().setAttribute(ATTRIBUTE, model);
+        if (error != null) {
+            form.addError(error);
+        }
+        return form.createForm("magic-link-email.ftl");
+    }
+
+    /** "Check your inbox", with the waiting code and the polling handle. */
+    static Response sent(AuthenticationFlowContext context, boolean resent) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String email = authSession.getAuthNote(WaitingLogin.EMAIL);
+        String state = WaitingLogin.state(authSession, System.currentTimeMillis() / 1000);
+        MagicLinkSettings settings = EmailMagicLinkAuthenticator.settings(context);
+        Map<String, Object> model = new HashMap<>();
+        // an identified user did not type the address: show it masked
+        model.put("email", context.getUser() != null ? mask(email) : email);
+        model.put("lifetimeMinutes", Math.max(1, settings.linkLifetimeSeconds() / 60));
+        model.put("code", authSession.getAuthNote(WaitingLogin.CODE));
+        model.put("statusUrl", MagicLinkResource.statusUrl(context.getSession(), context.getRealm(), authSession.getAuthNote(WaitingLogin.POLL)));
+        model.put("continueUrl", context.getRefreshExecutionUrl().toString());
+        model.put("sendFailed", WaitingLogin.SEND_FAILED.equals(state));
+        model.put("refused", WaitingLogin.REFUSED.equals(state));
+        model.put("resent", resent);
+        model.put("canRestart", context.getUser() == null);
+        return context.form().setAttribute(ATTRIBUTE, model).createForm("magic-link-sent.ftl");
+    }
+
+    /** A page outside any flow (the link's own pages), never cached, never leaking the link through a referrer. */
+    static Response standalone(KeycloakSession session, String template, Map<String, Object> model) {
+        noStore(session);
+        return session.getProvider(LoginFormsProvider.class).setAttribute(ATTRIBUTE, model).createForm(template);
+    }
+
+    static Response expired(KeycloakSession session, String reason, String restartUrl) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("reason", reason);
+        if (restartUrl != null) {
+            model.put("restartUrl", restartUrl);
+        }
+        return standalone(session, "magic-link-expired.ftl", model);
+    }
+
+    static Response confirm(KeycloakSession session, String actionUrl, String key) {
+        return standalone(session, "magic-link-confirm.ftl", new HashMap<>(Map.of("actionUrl", actionUrl, "key", key)));
+    }
+
+    static Response approve(KeycloakSession session, String actionUrl, String key, Map<String, String> link, List<String> choices) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("actionUrl", actionUrl);
+        model.put("key", key);
+        model.put("requestBrowser", link.getOrDefault(MagicLinkStore.BROWSER, ""));
+        model.put("requestIp", link.getOrDefault(MagicLinkStore.IP, ""));
+        model.put("requestTime", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.Instant.ofEpochSecond(Long.parseLong(link.get(MagicLinkStore.CREATED))).atZone(java.time.ZoneOffset.UTC)));
+        model.put("choices", choices);
+        return standalone(session, "magic-link-approve.ftl", model);
+    }
+
+    static Response approvedElsewhere(KeycloakSession session) {
+        return standalone(session, "magic-link-approved.ftl", new HashMap<>());
+    }
+
+    static void noStore(KeycloakSession session) {
+        HttpResponse response = session.getContext().getHttpResponse();
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Referrer-Policy", "no-referrer");
+    }
+
+    static String mask(String email) {
+        if (email == null || email.isEmpty()) {
+            return "";
+        }
+        int at = email.indexOf('@');
+        return at <= 1 ? "***" + email.substring(Math.max(at, 0)) : email.charAt(0) + "***" + email.substring(at);
+    }
+}

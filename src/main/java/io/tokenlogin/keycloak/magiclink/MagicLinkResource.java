@@ -1,0 +1,190 @@
+package io.tokenlogin.keycloak.magiclink;
+
+import io.tokenlogin.keycloak.users.JitUsers;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.SingleUseObjectProvider;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.Urls;
+import org.keycloak.services.managers.AuthenticationSessionManager;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.sessions.RootAuthenticationSessionModel;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /realms/{realm}/token-login/magic-link}: the link itself. GET (and HEAD) only shows a page, so mail scanners
+ * and previews burn nothing; the POST of that page consumes the link in one atomic step. In the browser that asked,
+ * the login continues; on another device the user must pick the code the waiting tab shows. {@code /status} is
+ * what the waiting tab polls with its secret.
+ */
+public class MagicLinkResource {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final SingleUseObjectProvider store;
+
+    public MagicLinkResource(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+        this.store = session.singleUseObjects();
+    }
+
+    static String linkUrl(KeycloakSession session, RealmModel realm, String secret) {
+        return base(session, realm).queryParam("key", secret).build().toString();
+    }
+
+    static String statusUrl(KeycloakSession session, RealmModel realm, String pollSecret) {
+        return base(session, realm).path("status").queryParam("poll", pollSecret).build().toString();
+    }
+
+    private static jakarta.ws.rs.core.UriBuilder base(KeycloakSession session, RealmModel realm) {
+        return Urls.realmBase(session.getContext().getUri().getBaseUri()).path(realm.getName()).path("token-login").path("magic-link");
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response open(@QueryParam("key") String key) {
+        if (key == null || key.isBlank()) {
+            return MagicLinkPages.expired(session, "expired", null);
+        }
+        String hash = MagicLinkCodes.hash(key);
+        Optional<Map<String, String>> link = MagicLinkStore.peek(store, hash);
+        if (link.isEmpty()) {
+            return gone(hash);
+        }
+        String actionUrl = base(session, realm).build().toString();
+        if (sameBrowser(link.get())) {
+            return MagicLinkPages.confirm(session, actionUrl, key);
+        }
+        if (!Boolean.parseBoolean(link.get().get(MagicLinkStore.CROSS_DEVICE))) {
+            return MagicLinkPages.expired(session, "denied", null);
+        }
+        return MagicLinkPages.approve(session, actionUrl, key, link.get(), MagicLinkCodes.choices(link.get().get(MagicLinkStore.CODE)));
+    }
+
+    @POST
+    @Produces(MediaType.TEXT_HTML)
+    public Response confirm(@FormParam("key") String key, @FormParam("choice") String choice) {
+        if (key == null || key.isBlank()) {
+            return MagicLinkPages.expired(session, "expired", null);
+        }
+        String hash = MagicLinkCodes.hash(key);
+        Map<String, String> link = MagicLinkStore.consume(store, hash).orElse(null);
+        if (link == null) {
+            return gone(hash);
+        }
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
+                .event(EventType.VERIFY_EMAIL).detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
+                .detail(Details.EMAIL, link.get(MagicLinkStore.EMAIL));
+        AuthenticationSessionModel waiting = WaitingLogin.find(session, realm, link.get(MagicLinkStore.ROOT_SESSION),
+                link.get(MagicLinkStore.TAB), link.get(MagicLinkStore.CLIENT));
+        String restart = link.get(MagicLinkStore.RESTART_URL);
+        if (waiting == null) {
+            event.error("expired_code");
+            return MagicLinkPages.expired(session, "expired", restart);
+        }
+        event.client(waiting.getClient());
+        if (!hash.equals(waiting.getAuthNote(WaitingLogin.LINK))) {
+            event.error("magic_link_superseded");
+            return MagicLinkPages.expired(session, "superseded", restart);
+        }
+        boolean sameBrowser = sameBrowser(link);
+        if (!sameBrowser) {
+            if (!Boolean.parseBoolean(link.get(MagicLinkStore.CROSS_DEVICE))) {
+                event.error("magic_link_other_device");
+                waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
+                return MagicLinkPages.expired(session, "denied", null);
+            }
+            if (!MagicLinkCodes.same(choice, link.get(MagicLinkStore.CODE))) {
+                event.error("magic_link_wrong_code");
+                waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
+                return MagicLinkPages.expired(session, "refused", null);
+            }
+        }
+        UserModel user = user(link);
+        if (user == null || !user.isEnabled()) {
+            event.error(user == null ? "user_not_found" : "user_disabled");
+            waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
+            return MagicLinkPages.expired(session, "denied", null);
+        }
+        if (link.get(MagicLinkStore.EMAIL).equalsIgnoreCase(user.getEmail()) && !user.isEmailVerified()) {
+            user.setEmailVerified(true);
+        }
+        waiting.setAuthNote(WaitingLogin.USER, user.getId());
+        waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.APPROVED);
+        event.user(user).detail("same_browser", Boolean.toString(sameBrowser)).success();
+        if (sameBrowser) {
+            MagicLinkPages.noStore(session);
+            return Response.seeOther(URI.create(link.get(MagicLinkStore.RESUME_URL))).build();
+        }
+        return MagicLinkPages.approvedElsewhere(session);
+    }
+
+    @GET
+    @Path("status")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response status(@QueryParam("poll") String pollSecret) {
+        MagicLinkPages.noStore(session);
+        String state = WaitingLogin.EXPIRED;
+        if (pollSecret != null && !pollSecret.isBlank()) {
+            Map<String, String> handle = MagicLinkStore.poll(store, pollSecret).orElse(null);
+            if (handle != null && realm.getId().equals(handle.get(MagicLinkStore.REALM))) {
+                AuthenticationSessionModel waiting = WaitingLogin.find(session, realm, handle.get(MagicLinkStore.ROOT_SESSION),
+                        handle.get(MagicLinkStore.TAB), handle.get(MagicLinkStore.CLIENT));
+                // only the tab holding the newest link's polling secret may ask
+                if (waiting != null && MagicLinkCodes.same(pollSecret, waiting.getAuthNote(WaitingLogin.POLL))) {
+                    state = WaitingLogin.state(waiting, System.currentTimeMillis() / 1000);
+                }
+            }
+        }
+        return Response.ok(Map.of("status", state), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** The link is gone: used (remembered by its marker), or expired, or never existed. */
+    private Response gone(String hash) {
+        Map<String, String> marker = MagicLinkStore.marker(store, hash).orElse(null);
+        if (marker == null) {
+            return MagicLinkPages.expired(session, "expired", null);
+        }
+        return MagicLinkPages.expired(session, marker.containsKey(MagicLinkStore.USED) ? "used" : "expired",
+                marker.get(MagicLinkStore.RESTART_URL));
+    }
+
+    /** The browser holding the waiting login (its auth-session cookie) is the one that clicked. */
+    private boolean sameBrowser(Map<String, String> link) {
+        RootAuthenticationSessionModel current = new AuthenticationSessionManager(session).getCurrentRootAuthenticationSession(realm);
+        return current != null && current.getId().equals(link.get(MagicLinkStore.ROOT_SESSION));
+    }
+
+    /** The link's user; with createUsers, an unknown address becomes a user now, on the successful click only. */
+    private UserModel user(Map<String, String> link) {
+        String userId = link.get(MagicLinkStore.USER);
+        if (userId != null) {
+            return session.users().getUserById(realm, userId);
+        }
+        String email = link.get(MagicLinkStore.EMAIL);
+        UserModel existing = session.users().getUserByEmail(realm, email);
+        if (existing != null || !Boolean.parseBoolean(link.get(MagicLinkStore.CREATE_USERS))) {
+            return existing;
+        }
+        JitUsers.createIfAbsent(session, realm, email, (tx, user) -> {
+            user.setEmail(email);
+            user.setEmailVerified(true);
+        });
+        return session.users().getUserByEmail(realm, email);
+    }
+}

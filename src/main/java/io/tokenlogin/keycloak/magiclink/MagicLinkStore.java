@@ -1,0 +1,86 @@
+package io.tokenlogin.keycloak.magiclink;
+
+import org.keycloak.models.SingleUseObjectProvider;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Magic links in Keycloak's cluster-wide single-use store, keyed by the SHA-256 of the link secret (the store never
+ * holds a usable link). {@link #consume} is one atomic {@code remove}: of two clicks at once, on one node or two,
+ * exactly one gets the entry. A longer-lived marker remembers issued links, so a late click can be told
+ * "expired" or "already used" instead of "unknown".
+ */
+final class MagicLinkStore {
+
+    private static final String LINK = "token-login:ml:";
+    private static final String MARKER = "token-login:ml-seen:";
+    private static final String POLL = "token-login:ml-poll:";
+    private static final long MARKER_EXTRA_SECONDS = 86400;
+
+    static final String REALM = "realm";
+    static final String ROOT_SESSION = "root";
+    static final String TAB = "tab";
+    static final String CLIENT = "client";
+    static final String EMAIL = "email";
+    static final String USER = "user";
+    static final String CODE = "code";
+    static final String IP = "ip";
+    static final String BROWSER = "browser";
+    static final String CREATED = "created";
+    static final String EXPIRES = "expires";
+    static final String CROSS_DEVICE = "crossDevice";
+    static final String CREATE_USERS = "createUsers";
+    static final String RESTART_URL = "restart";
+    static final String RESUME_URL = "resume";
+    static final String USED = "used";
+
+    private MagicLinkStore() {
+    }
+
+    static void save(SingleUseObjectProvider store, String linkHash, Map<String, String> notes, long lifetimeSeconds) {
+        store.put(LINK + linkHash, lifetimeSeconds, notes);
+        Map<String, String> marker = new HashMap<>();
+        marker.put(EXPIRES, notes.get(EXPIRES));
+        if (notes.get(RESTART_URL) != null) {
+            marker.put(RESTART_URL, notes.get(RESTART_URL));
+        }
+        store.put(MARKER + linkHash, lifetimeSeconds + MARKER_EXTRA_SECONDS, marker);
+    }
+
+    /** The waiting tab's polling handle: which login attempt a polling secret may ask about. */
+    static void savePoll(SingleUseObjectProvider store, String pollSecret, Map<String, String> linkNotes, long lifetimeSeconds) {
+        store.put(POLL + MagicLinkCodes.hash(pollSecret), lifetimeSeconds, Map.of(
+                REALM, linkNotes.get(REALM), ROOT_SESSION, linkNotes.get(ROOT_SESSION),
+                TAB, linkNotes.get(TAB), CLIENT, linkNotes.get(CLIENT)));
+    }
+
+    static Optional<Map<String, String>> poll(SingleUseObjectProvider store, String pollSecret) {
+        return Optional.ofNullable(store.get(POLL + MagicLinkCodes.hash(pollSecret)));
+    }
+
+    /** Reads without consuming (the GET page, which scanners may fetch). */
+    static Optional<Map<String, String>> peek(SingleUseObjectProvider store, String linkHash) {
+        return Optional.ofNullable(store.get(LINK + linkHash));
+    }
+
+    /** Consumes atomically; empty when another request already did, or the link expired. */
+    static Optional<Map<String, String>> consume(SingleUseObjectProvider store, String linkHash) {
+        Map<String, String> notes = store.remove(LINK + linkHash);
+        if (notes != null) {
+            Map<String, String> marker = store.get(MARKER + linkHash);
+            if (marker != null) {
+                Map<String, String> used = new HashMap<>(marker);
+                used.put(USED, "true");
+                store.replace(MARKER + linkHash, used);
+            }
+        }
+        return Optional.ofNullable(notes);
+    }
+
+    /** What is remembered of a link that is gone: its expiry, whether it was used, where to start again. */
+    static Optional<Map<String, String>> marker(SingleUseObjectProvider store, String linkHash) {
+        return Optional.ofNullable(store.get(MARKER + linkHash));
+    }
+}
