@@ -160,8 +160,9 @@ public class MagicLinkResource {
         if (marker == null) {
             return MagicLinkPages.expired(session, "expired", null);
         }
-        return MagicLinkPages.expired(session, marker.containsKey(MagicLinkStore.USED) ? "used" : "expired",
-                marker.get(MagicLinkStore.RESTART_URL));
+        // in the browser that asked, "request a new link" returns to its waiting page (with its resend button)
+        String restart = sameBrowser(marker) ? marker.get(MagicLinkStore.RESUME_URL) : marker.get(MagicLinkStore.RESTART_URL);
+        return MagicLinkPages.expired(session, marker.containsKey(MagicLinkStore.USED) ? "used" : "expired", restart);
     }
 
     /** The browser holding the waiting login (its auth-session cookie) is the one that clicked. */

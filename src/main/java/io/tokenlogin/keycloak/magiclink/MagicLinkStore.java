@@ -43,8 +43,10 @@ final class MagicLinkStore {
         store.put(LINK + linkHash, lifetimeSeconds, notes);
         Map<String, String> marker = new HashMap<>();
         marker.put(EXPIRES, notes.get(EXPIRES));
-        if (notes.get(RESTART_URL) != null) {
-            marker.put(RESTART_URL, notes.get(RESTART_URL));
+        for (String key : new String[]{RESTART_URL, RESUME_URL, ROOT_SESSION}) {
+            if (notes.get(key) != null) {
+                marker.put(key, notes.get(key));
+            }
         }
         store.put(MARKER + linkHash, lifetimeSeconds + MARKER_EXTRA_SECONDS, marker);
     }
