@@ -73,6 +73,10 @@ cat <<MSG
   Each link opens the account console signed in as the partner's user. Mint more with
     java -jar $JAR sign --help
 
+  Email magic link (realm "magic"): open http://localhost:8080/realms/magic/account/ , enter bob@example.com,
+  then print the mailed link with:  bash scripts/demo-mail.sh bob@example.com
+  (open it in the same browser, or in another one to see the code matching)
+
   Admin console: http://localhost:8080/admin/  (admin / admin), realm "demo"
   Password user: alice / alice     Mail catcher: SMTP 127.0.0.1:3025 (GreenMail)
 
