@@ -14,12 +14,12 @@ import org.keycloak.services.managers.UserSessionManager;
  * user session + identity cookies, so the app's next standard authorization request completes without a prompt and
  * Keycloak runs any pending required actions there. The only class of the link feature on Keycloak internals.
  */
-final class SsoSessions {
+public final class SsoSessions {
 
     private SsoSessions() {
     }
 
-    static UserSessionModel open(KeycloakSession session, RealmModel realm, UserModel user, String authMethod) {
+    public static UserSessionModel open(KeycloakSession session, RealmModel realm, UserModel user, String authMethod) {
         ClientConnection connection = session.getContext().getConnection();
         AuthenticationManager.AuthResult existing = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
         if (existing != null) {

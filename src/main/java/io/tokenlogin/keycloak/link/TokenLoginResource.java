@@ -10,7 +10,16 @@ import io.tokenlogin.keycloak.partner.flow.PartnerDirectory;
 import io.tokenlogin.keycloak.partner.flow.PartnerSignIn;
 import io.tokenlogin.keycloak.partner.flow.PartnerUsers;
 import io.tokenlogin.keycloak.partner.flow.TokenTransport;
+import io.tokenlogin.keycloak.api.ApiException;
+import io.tokenlogin.keycloak.api.ApiResponses;
+import io.tokenlogin.keycloak.api.EmailVerifyResource;
+import io.tokenlogin.keycloak.api.PartnerApiResource;
+import io.tokenlogin.keycloak.webhook.WebhookKeys;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,6 +35,7 @@ import org.keycloak.models.UserSessionModel;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * {@code /realms/{realm}/token-login/login[/{token}]}: a partner link. Verifies the token of the partner named by its
@@ -64,6 +74,58 @@ public class TokenLoginResource {
     @Path("magic-link")
     public MagicLinkResource magicLink() {
         return new MagicLinkResource(session);
+    }
+
+    /** SPEC §5: partner APIs (bearer token with the realm role token-login-issuer). */
+    @POST
+    @Path("magic-links")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response createMagicLink(String body) {
+        return new PartnerApiResource(session).createMagicLink(body);
+    }
+
+    @POST
+    @Path("email-confirmations")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response createEmailConfirmation(String body) {
+        return new PartnerApiResource(session).createEmailConfirmation(body);
+    }
+
+    @GET
+    @Path("email-confirmations/{id}")
+    public Response emailConfirmationStatus(@PathParam("id") String id) {
+        return new PartnerApiResource(session).confirmationStatus(id);
+    }
+
+    /** Called by the partner's landing page: no bearer token, CORS for landing origins. */
+    @POST
+    @Path("email-confirmations/verify")
+    public Response verifyEmailConfirmation(String body) {
+        return new EmailVerifyResource(session).verify(body);
+    }
+
+    @OPTIONS
+    @Path("email-confirmations/verify")
+    public Response verifyPreflight() {
+        return new EmailVerifyResource(session).preflight();
+    }
+
+    /** The active ES256 public key that signs webhooks (PEM). */
+    @GET
+    @Path("webhook-key")
+    @Produces("application/x-pem-file")
+    public Response webhookKey() {
+        return WebhookKeys.activePem(session, realm)
+                .map(pem -> Response.ok(pem).header("Cache-Control", "no-cache").build())
+                .orElseGet(() -> ApiResponses.error(new ApiException(404, "webhook_key_missing", "the realm has no active ES256 key")));
+    }
+
+    /** Every enabled ES256 key (JWKS), for verifying across a key rotation. */
+    @GET
+    @Path("webhook-keys")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response webhookKeys() {
+        return Response.ok(Map.of("keys", WebhookKeys.jwks(session, realm))).header("Cache-Control", "no-cache").build();
     }
 
     private Response login(TokenTransport transport) {

@@ -67,7 +67,7 @@ public class MagicLinkResource {
             return gone(hash);
         }
         String actionUrl = base(session, realm).build().toString();
-        if (sameBrowser(link.get())) {
+        if (ApiMagicLinks.isApiLink(link.get()) || sameBrowser(link.get())) {
             return MagicLinkPages.confirm(session, actionUrl, key);
         }
         if (!Boolean.parseBoolean(link.get().get(MagicLinkStore.CROSS_DEVICE))) {
@@ -86,6 +86,9 @@ public class MagicLinkResource {
         Map<String, String> link = MagicLinkStore.consume(store, hash).orElse(null);
         if (link == null) {
             return gone(hash);
+        }
+        if (ApiMagicLinks.isApiLink(link)) {
+            return ApiMagicLinks.land(session, realm, link, new EventBuilder(realm, session, session.getContext().getConnection()));
         }
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(EventType.VERIFY_EMAIL).detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)

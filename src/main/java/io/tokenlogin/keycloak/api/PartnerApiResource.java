@@ -1,0 +1,219 @@
+package io.tokenlogin.keycloak.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tokenlogin.keycloak.magiclink.ApiMagicLinks;
+import io.tokenlogin.keycloak.magiclink.MagicLinkCodes;
+import io.tokenlogin.keycloak.users.JitUsers;
+import io.tokenlogin.keycloak.webhook.TargetGuard;
+import io.tokenlogin.keycloak.webhook.WebhookKeys;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.protocol.oidc.utils.RedirectUtils;
+import org.keycloak.util.JsonSerialization;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Partner APIs (SPEC §5), for a bearer token of this realm with the realm role {@code token-login-issuer}:
+ * mint sign-in links for a user ({@code POST magic-links}), start an email confirmation
+ * ({@code POST email-confirmations}) and poll it ({@code GET email-confirmations/{id}}). The unauthenticated
+ * {@code verify} call of the landing page lives in {@link EmailVerifyResource}.
+ */
+public class PartnerApiResource {
+
+    static final int DEFAULT_LINK_LIFETIME = 3600;
+    static final int MAX_LINK_LIFETIME = 86400;
+    static final int MAX_METADATA_BYTES = 4096;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public PartnerApiResource(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    public Response createMagicLink(String body) {
+        try {
+            ApiCaller caller = ApiCaller.authenticate(session, realm);
+            JsonNode json = JsonBodies.object(body);
+            ClientModel client = realm.getClientByClientId(JsonBodies.required(json, "clientId"));
+            if (client == null || !client.isEnabled()) {
+                throw ApiException.badRequest("invalid_client", "unknown or disabled clientId");
+            }
+            String redirectUri = RedirectUtils.verifyRedirectUri(session, JsonBodies.required(json, "redirectUri"), client);
+            if (redirectUri == null) {
+                throw ApiException.badRequest("invalid_redirect_uri", "redirectUri is not a valid redirect URI of the client");
+            }
+            Long lifetime = JsonBodies.integer(json, "lifetime");
+            if (lifetime != null && (lifetime < 60 || lifetime > MAX_LINK_LIFETIME)) {
+                throw ApiException.badRequest("invalid_request", "lifetime must be 60 to " + MAX_LINK_LIFETIME + " seconds");
+            }
+            UserModel user = user(json, JsonBodies.bool(json, "createUser", false));
+            if (!user.isEnabled()) {
+                throw ApiException.badRequest("user_disabled", "the user is disabled");
+            }
+            ApiMagicLinks.Issued issued = ApiMagicLinks.issue(session, realm, user, client, redirectUri,
+                    lifetime == null ? DEFAULT_LINK_LIFETIME : lifetime.intValue(), JsonBodies.bool(json, "sendEmail", false));
+            event(caller, "magic_link_created").user(user).detail(Details.REDIRECT_URI, redirectUri).success();
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("userId", user.getId());
+            answer.put("link", issued.link());
+            answer.put("expiresAt", Instant.ofEpochSecond(issued.expiresAt()).toString());
+            answer.put("sent", issued.sent());
+            return ApiResponses.json(201, answer);
+        } catch (ApiException e) {
+            return ApiResponses.error(e);
+        }
+    }
+
+    /** The user named by exactly one of email, userId, username; with createUser an unknown email becomes a user. */
+    private UserModel user(JsonNode json, boolean createUser) throws ApiException {
+        String email = JsonBodies.text(json, "email");
+        String userId = JsonBodies.text(json, "userId");
+        String username = JsonBodies.text(json, "username");
+        int given = (email != null ? 1 : 0) + (userId != null ? 1 : 0) + (username != null ? 1 : 0);
+        if (given != 1) {
+            throw ApiException.badRequest("invalid_request", "give exactly one of email, userId, username");
+        }
+        UserModel user;
+        if (userId != null) {
+            user = session.users().getUserById(realm, userId);
+        } else if (username != null) {
+            user = session.users().getUserByUsername(realm, username);
+        } else {
+            String normalised = MagicLinkCodes.normaliseEmail(email);
+            if (normalised == null) {
+                throw ApiException.badRequest("invalid_request", "email is not a valid address");
+            }
+            user = session.users().getUserByEmail(realm, normalised);
+            if (user == null && createUser) {
+                JitUsers.createIfAbsent(session, realm, normalised, (tx, created) -> created.setEmail(normalised));
+                user = session.users().getUserByEmail(realm, normalised);
+            }
+        }
+        if (user == null) {
+            throw new ApiException(404, "user_not_found", "no such user");
+        }
+        return user;
+    }
+
+    public Response createEmailConfirmation(String body) {
+        try {
+            ApiCaller caller = ApiCaller.authenticate(session, realm);
+            JsonNode json = JsonBodies.object(body);
+            String email = MagicLinkCodes.normaliseEmail(JsonBodies.required(json, "email"));
+            if (email == null) {
+                throw ApiException.badRequest("invalid_request", "email is not a valid address");
+            }
+            String landing = allowedUrl(caller.client(), JsonBodies.required(json, "landingUrl"), "landingUrl");
+            String callback = JsonBodies.text(json, "callbackUrl");
+            if (callback != null) {
+                callback = allowedUrl(caller.client(), callback, "callbackUrl");
+                String refusal = TargetGuard.refusal(callback, allowPrivateTargets(realm));
+                if (refusal != null) {
+                    throw ApiException.badRequest("invalid_callback_url", "callbackUrl refused: " + refusal);
+                }
+                if (WebhookKeys.active(session, realm).isEmpty()) {
+                    throw ApiException.badRequest("webhook_key_missing",
+                            "the realm has no active ES256 key: add an 'ecdsa-generated' key provider (P-256)");
+                }
+            }
+            JsonNode metadata = json.get("metadata");
+            String metadataJson = metadata(metadata);
+            String secret = MagicLinkCodes.newSecret();
+            String id = java.util.UUID.randomUUID().toString();
+            int lifetime = EmailConfirmations.lifetime(realm);
+            long expires = Instant.now().getEpochSecond() + lifetime;
+            Map<String, String> stored = new java.util.HashMap<>();
+            stored.put(EmailConfirmations.ID, id);
+            stored.put(EmailConfirmations.REALM, realm.getId());
+            stored.put(EmailConfirmations.EMAIL, email);
+            stored.put(EmailConfirmations.METADATA, metadataJson);
+            stored.put(EmailConfirmations.LANDING, landing);
+            stored.put(EmailConfirmations.CLIENT, caller.client().getId());
+            stored.put(EmailConfirmations.EXPIRES, Long.toString(expires));
+            if (callback != null) {
+                stored.put(EmailConfirmations.CALLBACK, callback);
+            }
+            ConfirmationMail.send(session, realm, email, landingWithSecret(landing, secret), lifetime);
+            EmailConfirmations.save(session.singleUseObjects(), secret, stored, lifetime);
+            event(caller, "email_confirmation_created").detail(Details.EMAIL, email).success();
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("confirmationId", id);
+            answer.put("email", email);
+            answer.put("metadata", JsonSerialization.mapper.readTree(metadataJson));
+            answer.put("expiresAt", Instant.ofEpochSecond(expires).toString());
+            return ApiResponses.json(201, answer);
+        } catch (ApiException e) {
+            return ApiResponses.error(e);
+        } catch (IOException e) {
+            return ApiResponses.error(ApiException.badRequest("invalid_request", "metadata is not valid JSON"));
+        }
+    }
+
+    public Response confirmationStatus(String id) {
+        try {
+            ApiCaller caller = ApiCaller.authenticate(session, realm);
+            Map<String, String> status = EmailConfirmations.status(session.singleUseObjects(), id, Instant.now().getEpochSecond())
+                    .filter(s -> caller.client().getId().equals(s.get(EmailConfirmations.CLIENT)))
+                    .orElseThrow(() -> new ApiException(404, "not_found", "no such confirmation for this client"));
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("confirmationId", id);
+            answer.put("status", status.get(EmailConfirmations.STATE));
+            answer.put("expiresAt", Instant.ofEpochSecond(Long.parseLong(status.get(EmailConfirmations.EXPIRES))).toString());
+            return ApiResponses.json(200, answer);
+        } catch (ApiException e) {
+            return ApiResponses.error(e);
+        }
+    }
+
+    static boolean allowPrivateTargets(RealmModel realm) {
+        return Boolean.parseBoolean(realm.getAttribute(TargetGuard.ALLOW_PRIVATE));
+    }
+
+    /** Keycloak's own redirect-URI matching against the calling client's Valid Redirect URIs. */
+    private String allowedUrl(ClientModel client, String url, String field) throws ApiException {
+        String valid = RedirectUtils.verifyRedirectUri(session, url, client);
+        if (valid == null) {
+            throw ApiException.badRequest("invalid_" + (field.equals("landingUrl") ? "landing_url" : "callback_url"),
+                    field + " does not match a Valid Redirect URI of the calling client");
+        }
+        return valid;
+    }
+
+    private static String metadata(JsonNode metadata) throws ApiException, IOException {
+        if (metadata == null || metadata.isNull()) {
+            return "{}";
+        }
+        if (!metadata.isObject()) {
+            throw ApiException.badRequest("invalid_request", "metadata must be a JSON object");
+        }
+        String text = JsonSerialization.mapper.writeValueAsString(metadata);
+        if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
+            throw ApiException.badRequest("invalid_request", "metadata is larger than " + MAX_METADATA_BYTES + " bytes");
+        }
+        return text;
+    }
+
+    private static String landingWithSecret(String landing, String secret) {
+        int hash = landing.indexOf('#');
+        String base = hash < 0 ? landing : landing.substring(0, hash);
+        String fragment = hash < 0 ? "" : landing.substring(hash);
+        return base + (base.contains("?") ? "&" : "?") + "confirmation=" + secret + fragment;
+    }
+
+    private EventBuilder event(ApiCaller caller, String action) {
+        return new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.CLIENT_INFO)
+                .client(caller.client()).detail("token_login_api", action);
+    }
+}

@@ -1,0 +1,111 @@
+package io.tokenlogin.keycloak.magiclink;
+
+import io.tokenlogin.keycloak.link.SsoSessions;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.keycloak.email.EmailException;
+import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sign-in links minted by a partner backend ({@code POST …/token-login/magic-links}): the same single-use,
+ * scanner-safe link as the flow step's (GET shows a page, the POST of that page signs in), bound to one user and
+ * landing on the caller's validated redirect URI with an SSO session. No waiting browser, so no code matching.
+ */
+public final class ApiMagicLinks {
+
+    static final String KIND = "kind";
+    static final String KIND_API = "api";
+    static final String REDIRECT_URI = "redirectUri";
+    static final String VERIFY_EMAIL = "verifyEmail";
+    private static final Logger LOG = Logger.getLogger(ApiMagicLinks.class);
+
+    /** The minted link. */
+    public record Issued(String link, long expiresAt, boolean sent) {
+    }
+
+    private ApiMagicLinks() {
+    }
+
+    public static Issued issue(KeycloakSession session, RealmModel realm, UserModel user, ClientModel client,
+                               String redirectUri, int lifetimeSeconds, boolean sendEmail) {
+        String secret = MagicLinkCodes.newSecret();
+        long expires = System.currentTimeMillis() / 1000 + lifetimeSeconds;
+        Map<String, String> notes = new HashMap<>();
+        notes.put(KIND, KIND_API);
+        notes.put(MagicLinkStore.REALM, realm.getId());
+        notes.put(MagicLinkStore.USER, user.getId());
+        notes.put(MagicLinkStore.CLIENT, client.getId());
+        notes.put(MagicLinkStore.EMAIL, user.getEmail() == null ? "" : user.getEmail());
+        notes.put(MagicLinkStore.EXPIRES, Long.toString(expires));
+        notes.put(MagicLinkStore.CREATED, Long.toString(expires - lifetimeSeconds));
+        notes.put(REDIRECT_URI, redirectUri);
+        notes.put(MagicLinkStore.RESTART_URL, redirectUri);
+        String link = MagicLinkResource.linkUrl(session, realm, secret);
+        boolean sent = sendEmail && send(session, realm, user, client, link, lifetimeSeconds);
+        // the address is proven only when this API mailed the link itself
+        notes.put(VERIFY_EMAIL, Boolean.toString(sent));
+        MagicLinkStore.save(session.singleUseObjects(), MagicLinkCodes.hash(secret), notes, lifetimeSeconds);
+        return new Issued(link, expires, sent);
+    }
+
+    private static boolean send(KeycloakSession session, RealmModel realm, UserModel user, ClientModel client, String link, int lifetime) {
+        if (user.getEmail() == null) {
+            return false;
+        }
+        String realmName = realm.getDisplayName() != null ? realm.getDisplayName() : realm.getName();
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put("link", link);
+        attributes.put("linkExpirationMinutes", Math.max(1, lifetime / 60));
+        attributes.put("realmName", realmName);
+        attributes.put("sentBy", client.getName() != null && !client.getName().isBlank() ? client.getName() : client.getClientId());
+        attributes.put("requestIp", "");
+        attributes.put("requestBrowser", "");
+        try {
+            session.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
+                    .send(MagicLinkMailer.SUBJECT, List.of(realmName), MagicLinkMailer.TEMPLATE, attributes, user.getEmail());
+            return true;
+        } catch (EmailException e) {
+            LOG.warnf("Could not mail an API magic link in realm %s: %s", realm.getName(), e.getMessage());
+            return false;
+        }
+    }
+
+    static boolean isApiLink(Map<String, String> link) {
+        return KIND_API.equals(link.get(KIND));
+    }
+
+    /** The confirmed click of an API link: SSO session for its user, 303 to the redirect URI. */
+    static Response land(KeycloakSession session, RealmModel realm, Map<String, String> link, EventBuilder event) {
+        UserModel user = session.users().getUserById(realm, link.get(MagicLinkStore.USER));
+        ClientModel client = realm.getClientById(link.get(MagicLinkStore.CLIENT));
+        event.event(EventType.LOGIN).detail(Details.AUTH_METHOD, "token-login-api-link");
+        if (client != null) {
+            event.client(client);
+        }
+        if (user == null || !user.isEnabled() || client == null || !client.isEnabled()) {
+            event.error(user == null ? "user_not_found" : !user.isEnabled() ? "user_disabled" : "client_disabled");
+            return MagicLinkPages.expired(session, "denied", null);
+        }
+        if (Boolean.parseBoolean(link.get(VERIFY_EMAIL)) && !user.isEmailVerified()
+                && user.getEmail() != null && user.getEmail().equalsIgnoreCase(link.get(MagicLinkStore.EMAIL))) {
+            user.setEmailVerified(true);
+        }
+        UserSessionModel userSession = SsoSessions.open(session, realm, user, "token-login-api-link");
+        event.user(user).session(userSession).detail(Details.REDIRECT_URI, link.get(REDIRECT_URI)).success();
+        MagicLinkPages.noStore(session);
+        return Response.seeOther(URI.create(link.get(REDIRECT_URI))).build();
+    }
+}

@@ -1,0 +1,402 @@
+package io.tokenlogin.keycloak.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ComponentRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.annotations.TestSetup;
+import org.keycloak.testframework.mail.MailServer;
+import org.keycloak.testframework.mail.annotations.InjectMailServer;
+import org.keycloak.testframework.oauth.OAuthClient;
+import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.realm.RealmBuilder;
+import org.keycloak.testframework.realm.RealmConfig;
+
+import java.math.BigInteger;
+import java.net.http.HttpResponse;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SPEC §5 end to end: caller authentication, API-minted magic links, email confirmations with GreenMail, and signed
+ * webhooks received by a real HTTP receiver, verified with the published PEM and JWKS.
+ */
+@KeycloakIntegrationTest(config = TokenLoginServerConfig.class)
+public class PartnerApiIT {
+
+    static final String PARTNER_SECRET = "demo-only-partner-backend-secret";
+    static final WebhookReceiver RECEIVER = new WebhookReceiver();
+
+    @InjectRealm(fromJson = "/magic-link-realm.json")
+    ManagedRealm realm;
+
+    @InjectRealm(ref = "elsewhere", config = OtherRealm.class)
+    ManagedRealm elsewhere;
+
+    @InjectOAuthClient
+    OAuthClient oauth;
+
+    @InjectMailServer
+    MailServer mail;
+
+    public static class OtherRealm implements RealmConfig {
+        @Override
+        public RealmBuilder configure(RealmBuilder r) {
+            return r.name("elsewhere");
+        }
+    }
+
+    @TestSetup
+    public void setUp() {
+        ClientRepresentation backend = realm.admin().clients().findByClientId("partner-backend").get(0);
+        backend.getRedirectUris().add(RECEIVER.url());
+        realm.admin().clients().get(backend.getId()).update(backend);
+        allowPrivateTargets(true);
+        serviceAccountClient(realm, "no-role-backend");
+        serviceAccountClient(elsewhere, "partner-backend");
+    }
+
+    @AfterAll
+    public static void stopReceiver() {
+        RECEIVER.close();
+    }
+
+    private void allowPrivateTargets(boolean allow) {
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        rep.getAttributes().put("token-login.webhook.allow-private-targets", Boolean.toString(allow));
+        realm.admin().update(rep);
+    }
+
+    private static void serviceAccountClient(ManagedRealm in, String clientId) {
+        ClientRepresentation client = new ClientRepresentation();
+        client.setClientId(clientId);
+        client.setSecret(PARTNER_SECRET);
+        client.setServiceAccountsEnabled(true);
+        client.setPublicClient(false);
+        client.setStandardFlowEnabled(false);
+        client.setRedirectUris(List.of("http://localhost:3000/*"));
+        try (Response r = in.admin().clients().create(client)) {
+            assertEquals(201, r.getStatus());
+        }
+    }
+
+    private String api(String path) {
+        return realm.getBaseUrl() + "/token-login/" + path;
+    }
+
+    private String token() {
+        return ApiClient.clientCredentialsToken(realm.getBaseUrl(), "partner-backend", PARTNER_SECRET);
+    }
+
+    private static void assertJsonError(HttpResponse<String> r, int status, String error) {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode body = ApiClient.json(r.body());
+        assertEquals(error, body.get("error").asText());
+        assertNotNull(body.get("error_description"));
+    }
+
+    @Test
+    public void everyEndpointRefusesMissingBadForeignAndRolelessTokens() {
+        String noRole = ApiClient.clientCredentialsToken(realm.getBaseUrl(), "no-role-backend", PARTNER_SECRET);
+        String foreign = ApiClient.clientCredentialsToken(elsewhere.getBaseUrl(), "partner-backend", PARTNER_SECRET);
+        String linkBody = "{\"email\":\"bob@example.com\",\"clientId\":\"demo-app\",\"redirectUri\":\"http://localhost:3000/\"}";
+        String confirmBody = "{\"email\":\"bob@example.com\",\"landingUrl\":\"http://localhost:3000/landing\"}";
+        for (String bearer : new String[]{null, "not-a-token", foreign}) {
+            assertJsonError(ApiClient.post(api("magic-links"), bearer, linkBody), 401, "invalid_token");
+            assertJsonError(ApiClient.post(api("email-confirmations"), bearer, confirmBody), 401, "invalid_token");
+            assertJsonError(ApiClient.get(api("email-confirmations/" + UUID.randomUUID()), bearer), 401, "invalid_token");
+        }
+        assertJsonError(ApiClient.post(api("magic-links"), noRole, linkBody), 403, "insufficient_scope");
+        assertJsonError(ApiClient.post(api("email-confirmations"), noRole, confirmBody), 403, "insufficient_scope");
+        assertJsonError(ApiClient.get(api("email-confirmations/" + UUID.randomUUID()), noRole), 403, "insufficient_scope");
+        assertJsonError(ApiClient.post(api("magic-links"), token(), "{not json"), 400, "invalid_request");
+    }
+
+    private JsonNode mintLink(String body) {
+        HttpResponse<String> r = ApiClient.post(api("magic-links"), token(), body);
+        assertEquals(201, r.statusCode(), r.body());
+        return ApiClient.json(r.body());
+    }
+
+    /** Opens an API link in a browser: GET shows a button, its POST lands on the redirect URI with a session. */
+    private Browserless clickApiLink(String link, String expectedRedirect) {
+        Browserless browser = new Browserless();
+        HttpResponse<String> page = browser.get(link);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("id=\"ml-confirm\""), "a confirm button, nothing consumed by GET");
+        HttpResponse<String> landed = browser.postForm(MagicLinkSteps.formAction(page.body()), Map.of("key", MagicLinkSteps.key(link)));
+        assertEquals(303, landed.statusCode(), landed.body());
+        assertEquals(expectedRedirect, Browserless.location(landed));
+        return browser;
+    }
+
+    @Test
+    public void magicLinkForAnExistingUserLandsWithASessionAndWorksOnce() {
+        UserRepresentation user = MagicRealm.newUser(realm, "api-existing", true);
+        JsonNode minted = mintLink("{\"email\":\"" + user.getEmail() + "\",\"clientId\":\"demo-app\",\"redirectUri\":\"http://localhost:3000/welcome\"}");
+        assertEquals(user.getId(), minted.get("userId").asText());
+        assertFalse(minted.get("sent").asBoolean());
+        assertTrue(minted.get("expiresAt").asText().endsWith("Z"));
+        Browserless browser = clickApiLink(minted.get("link").asText(), "http://localhost:3000/welcome");
+        assertEquals(user.getId(), OidcClient.silentLogin(oauth, browser).getSubject(), "the browser holds an SSO session");
+        assertFalse(realm.admin().users().get(user.getId()).toRepresentation().isEmailVerified(), "not verified: the API did not mail it");
+        HttpResponse<String> again = new Browserless().postForm(minted.get("link").asText().replaceAll("\\?.*", ""),
+                Map.of("key", MagicLinkSteps.key(minted.get("link").asText())));
+        assertTrue(again.body().contains("ml-reason-used"), "second use refused");
+    }
+
+    @Test
+    public void magicLinkWithCreateUserMakesTheUser() {
+        String email = "api-new-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        JsonNode minted = mintLink("{\"email\":\"" + email + "\",\"createUser\":true,\"clientId\":\"demo-app\",\"redirectUri\":\"http://localhost:3000/\"}");
+        UserRepresentation created = realm.admin().users().searchByEmail(email, true).get(0);
+        assertEquals(created.getId(), minted.get("userId").asText());
+        clickApiLink(minted.get("link").asText(), "http://localhost:3000/");
+    }
+
+    @Test
+    public void invalidRedirectUriIsA400() {
+        HttpResponse<String> r = ApiClient.post(api("magic-links"), token(),
+                "{\"email\":\"bob@example.com\",\"clientId\":\"demo-app\",\"redirectUri\":\"https://evil.example/\"}");
+        assertJsonError(r, 400, "invalid_redirect_uri");
+        assertJsonError(ApiClient.post(api("magic-links"), token(),
+                "{\"email\":\"bob@example.com\",\"clientId\":\"demo-app\",\"redirectUri\":\"http://localhost:3000/\",\"lifetime\":90000}"), 400, "invalid_request");
+    }
+
+    @Test
+    public void sendEmailDeliversTheLinkAndTheClickVerifiesTheAddress() throws Exception {
+        UserRepresentation user = MagicRealm.newUser(realm, "api-mail", true);
+        JsonNode minted = mintLink("{\"userId\":\"" + user.getId() + "\",\"sendEmail\":true,\"clientId\":\"demo-app\",\"redirectUri\":\"http://localhost:3000/\"}");
+        assertTrue(minted.get("sent").asBoolean());
+        String mailed = MagicLinkSteps.linkFromMail(mail, 1, user.getEmail());
+        assertEquals(minted.get("link").asText(), mailed);
+        clickApiLink(mailed, "http://localhost:3000/");
+        assertTrue(realm.admin().users().get(user.getId()).toRepresentation().isEmailVerified());
+    }
+
+    private static final Pattern CONFIRMATION = Pattern.compile("http://localhost:3000/landing\\?confirmation=([A-Za-z0-9_-]+)");
+
+    private String confirmationSecretFromMail(int count, String to) throws Exception {
+        assertTrue(mail.waitForIncomingEmail(15000, count));
+        String text = MagicLinkSteps.text(mail.getReceivedMessages()[count - 1]);
+        assertEquals(to, mail.getReceivedMessages()[count - 1].getAllRecipients()[0].toString());
+        Matcher m = CONFIRMATION.matcher(text);
+        assertTrue(m.find(), text);
+        return m.group(1);
+    }
+
+    private JsonNode createConfirmation(String email, boolean callback) {
+        String body = "{\"email\":\"" + email + "\",\"landingUrl\":\"http://localhost:3000/landing\","
+                + (callback ? "\"callbackUrl\":\"" + RECEIVER.url() + "\"," : "")
+                + "\"metadata\":{\"orderId\":42,\"note\":\"ünïcode ✓\",\"nested\":{\"a\":[1,2]}}}";
+        HttpResponse<String> r = ApiClient.post(api("email-confirmations"), token(), body);
+        assertEquals(201, r.statusCode(), r.body());
+        return ApiClient.json(r.body());
+    }
+
+    private String status(String id) {
+        HttpResponse<String> r = ApiClient.get(api("email-confirmations/" + id), token());
+        assertEquals(200, r.statusCode(), r.body());
+        return ApiClient.json(r.body()).get("status").asText();
+    }
+
+    @Test
+    public void confirmationMailVerifyWebhookSignedAndPolling() throws Exception {
+        String email = "confirm-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        int before = RECEIVER.received().size();
+        JsonNode created = createConfirmation(email, true);
+        String id = created.get("confirmationId").asText();
+        assertEquals(email, created.get("email").asText());
+        assertEquals(42, created.get("metadata").get("orderId").asInt());
+        assertEquals("pending", status(id));
+        String secret = confirmationSecretFromMail(1, email);
+        assertTrue(secret.length() >= 22, "at least 128 bits");
+
+        long verifyAt = System.nanoTime();
+        HttpResponse<String> verified = ApiClient.post(api("email-confirmations/verify"), null, "{\"confirmationSecret\":\"" + secret + "\"}");
+        assertEquals(200, verified.statusCode(), verified.body());
+        JsonNode body = ApiClient.json(verified.body());
+        assertEquals(id, body.get("confirmationId").asText());
+        assertEquals("valid", body.get("validationStatus").asText());
+        assertEquals(created.get("metadata"), body.get("metadata"), "metadata round-tripped");
+        assertEquals("valid", status(id));
+
+        assertTrue(RECEIVER.await(before + 1, 10, TimeUnit.SECONDS), "webhook received");
+        WebhookReceiver.Received hook = RECEIVER.received().get(before);
+        System.out.printf("webhook delivered %d ms after verify%n", (hook.receivedAtNanos() - verifyAt) / 1_000_000);
+        JsonNode hookBody = ApiClient.json(new String(hook.body(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(id, hookBody.get("confirmationId").asText());
+        assertEquals("valid", hookBody.get("validationStatus").asText());
+        assertEquals(created.get("metadata"), hookBody.get("metadata"));
+        assertNotNull(hook.header("x-webhook-id"));
+        assertTrue(verifiesWithPem(hook), "signature verifies with the published PEM");
+        assertTrue(verifiesWithJwks(hook), "signature verifies with the published JWKS");
+
+        HttpResponse<String> again = ApiClient.post(api("email-confirmations/verify"), null, "{\"confirmationSecret\":\"" + secret + "\"}");
+        assertJsonError(again, 404, "not_found");
+    }
+
+    @Test
+    public void verifyAfterExpiryIs410AndPollingShowsExpired() throws Exception {
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        rep.getAttributes().put("token-login.email-confirmation.lifetime", "10");
+        realm.admin().update(rep);
+        try {
+            String email = "late-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+            String id = createConfirmation(email, false).get("confirmationId").asText();
+            String secret = confirmationSecretFromMail(1, email);
+            Thread.sleep(11_500);
+            assertJsonError(ApiClient.post(api("email-confirmations/verify"), null, "{\"confirmationSecret\":\"" + secret + "\"}"), 410, "expired");
+            assertEquals("expired", status(id));
+        } finally {
+            rep.getAttributes().remove("token-login.email-confirmation.lifetime");
+            rep.getAttributes().put("token-login.email-confirmation.lifetime", "300");
+            realm.admin().update(rep);
+        }
+    }
+
+    @Test
+    public void landingAndCallbackUrlsMustBeAllowedForTheCaller() {
+        assertJsonError(ApiClient.post(api("email-confirmations"), token(),
+                "{\"email\":\"x@example.com\",\"landingUrl\":\"https://evil.example/landing\"}"), 400, "invalid_landing_url");
+        assertJsonError(ApiClient.post(api("email-confirmations"), token(),
+                "{\"email\":\"x@example.com\",\"landingUrl\":\"http://localhost:3000/l\",\"callbackUrl\":\"https://evil.example/hook\"}"), 400, "invalid_callback_url");
+        assertJsonError(ApiClient.post(api("email-confirmations"), token(),
+                "{\"email\":\"x@example.com\",\"landingUrl\":\"http://localhost:3000/l\",\"metadata\":[1]}"), 400, "invalid_request");
+    }
+
+    @Test
+    public void loopbackCallbackIsRefusedUnlessTheRealmAllowsIt() {
+        allowPrivateTargets(false);
+        try {
+            assertJsonError(ApiClient.post(api("email-confirmations"), token(),
+                    "{\"email\":\"x@example.com\",\"landingUrl\":\"http://localhost:3000/l\",\"callbackUrl\":\"" + RECEIVER.url() + "\"}"),
+                    400, "invalid_callback_url");
+        } finally {
+            allowPrivateTargets(true);
+        }
+    }
+
+    @Test
+    public void receiverFailingTwiceGetsTheWebhookOnceMoreWithTheSameId() throws Exception {
+        String email = "retry-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        createConfirmation(email, true);
+        String secret = confirmationSecretFromMail(1, email);
+        int before = RECEIVER.received().size();
+        RECEIVER.answer(500, 500);
+        assertEquals(200, ApiClient.post(api("email-confirmations/verify"), null, "{\"confirmationSecret\":\"" + secret + "\"}").statusCode());
+        assertTrue(RECEIVER.await(before + 3, 20, TimeUnit.SECONDS), "two failures, then the delivery");
+        Thread.sleep(9000); // the next retry would have come after 4 s more
+        List<WebhookReceiver.Received> attempts = RECEIVER.received().subList(before, RECEIVER.received().size());
+        assertEquals(3, attempts.size(), "delivered exactly once more after the failures");
+        assertEquals(1, attempts.stream().map(a -> a.header("x-webhook-id")).distinct().count(), "same x-webhook-id");
+    }
+
+    @Test
+    public void aHangingReceiverDoesNotDelayVerify() throws Exception {
+        String email = "hang-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        createConfirmation(email, true);
+        String secret = confirmationSecretFromMail(1, email);
+        RECEIVER.hang(8000);
+        try {
+            long start = System.nanoTime();
+            HttpResponse<String> r = ApiClient.post(api("email-confirmations/verify"), null, "{\"confirmationSecret\":\"" + secret + "\"}");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(200, r.statusCode());
+            assertTrue(ms < 1000, "verify answered in " + ms + " ms");
+        } finally {
+            RECEIVER.hang(0);
+        }
+    }
+
+    @Test
+    public void afterKeyRotationWebhooksCarryTheNewKeyIdAndVerifyAgainstTheJwks() throws Exception {
+        ComponentRepresentation key = new ComponentRepresentation();
+        key.setName("ecdsa-rotated");
+        key.setProviderId("ecdsa-generated");
+        key.setProviderType("org.keycloak.keys.KeyProvider");
+        key.setParentId(realm.getId());
+        key.setConfig(new org.keycloak.common.util.MultivaluedHashMap<>());
+        key.getConfig().putSingle("priority", "500");
+        key.getConfig().putSingle("ecdsaEllipticCurveKey", "P-256");
+        try (Response r = realm.admin().components().add(key)) {
+            assertEquals(201, r.getStatus());
+        }
+        String newKid = realm.admin().keys().getKeyMetadata().getActive().get("ES256");
+        String email = "rotate-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        createConfirmation(email, true);
+        String secret = confirmationSecretFromMail(1, email);
+        int before = RECEIVER.received().size();
+        assertEquals(200, ApiClient.post(api("email-confirmations/verify"), null, "{\"confirmationSecret\":\"" + secret + "\"}").statusCode());
+        assertTrue(RECEIVER.await(before + 1, 10, TimeUnit.SECONDS));
+        WebhookReceiver.Received hook = RECEIVER.received().get(before);
+        assertEquals(newKid, hook.header("x-signature-key-id"));
+        assertTrue(verifiesWithJwks(hook));
+        assertEquals(2, ApiClient.json(ApiClient.get(api("webhook-keys"), null).body()).get("keys").size(), "both keys published");
+    }
+
+    @Test
+    public void verifyAnswersCorsOnlyToLandingOrigins() {
+        HttpResponse<String> allowed = ApiClient.options(api("email-confirmations/verify"),
+                "Origin", "http://localhost:3000", "Access-Control-Request-Method", "POST");
+        assertEquals("http://localhost:3000", allowed.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        HttpResponse<String> refused = ApiClient.options(api("email-confirmations/verify"),
+                "Origin", "https://evil.example", "Access-Control-Request-Method", "POST");
+        assertNull(refused.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+    }
+
+    private boolean verifiesWithPem(WebhookReceiver.Received hook) throws Exception {
+        String pem = ApiClient.get(api("webhook-key"), null).body();
+        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+        PublicKey key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
+        return verify(key, hook);
+    }
+
+    private boolean verifiesWithJwks(WebhookReceiver.Received hook) throws Exception {
+        JsonNode keys = ApiClient.json(ApiClient.get(api("webhook-keys"), null).body()).get("keys");
+        for (JsonNode jwk : keys) {
+            if (jwk.get("kid").asText().equals(hook.header("x-signature-key-id"))) {
+                assertEquals("ES256", jwk.get("alg").asText());
+                java.security.AlgorithmParameters params = java.security.AlgorithmParameters.getInstance("EC");
+                params.init(new java.security.spec.ECGenParameterSpec("secp256r1"));
+                ECPoint point = new ECPoint(new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get("x").asText())),
+                        new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get("y").asText())));
+                PublicKey key = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point,
+                        params.getParameterSpec(java.security.spec.ECParameterSpec.class)));
+                return verify(key, hook);
+            }
+        }
+        return false;
+    }
+
+    private static boolean verify(PublicKey key, WebhookReceiver.Received hook) throws Exception {
+        Signature signature = Signature.getInstance("SHA256withECDSA");
+        signature.initVerify(key);
+        signature.update(hook.body());
+        return signature.verify(Base64.getDecoder().decode(hook.header("x-signature")));
+    }
+}
