@@ -48,7 +48,7 @@ public class ExternalTokenFlowIT {
     }
 
     @Test
-    public void tokenLongerThan2000CharactersOnTheAuthorizationRequestReturnsACodeWithNoPrompt() {
+    public void B4_tokenLongerThan2000CharactersOnTheAuthorizationRequestReturnsACodeWithNoPrompt() {
         String uuid = UUID.randomUUID().toString();
         String token = Demo.nested().nested().audience(Demo.NESTED_AUDIENCE).userUuid(uuid)
                 .email("long-" + uuid.substring(0, 8) + "@example.com").acceptTermsAndPolicies(true)
@@ -88,7 +88,7 @@ public class ExternalTokenFlowIT {
     }
 
     @Test
-    public void aReplayedTokenOnTheAuthorizationRequestIsRefused() {
+    public void B2_aReplayedTokenOnTheAuthorizationRequestIsRefused() {
         String token = Demo.flat().generateSignInToken("flow-replay", 90);
         PkceGenerator pkce = PkceGenerator.s256();
         exchange(authorize(new Browserless(), pkce, token), pkce);

@@ -90,7 +90,7 @@ public class MagicLinkBrowserIT {
     }
 
     @Test
-    public void crossDeviceWrongCodeRefusesAndRightCodeLetsTheWaitingTabContinue() throws Exception {
+    public void C11_C12_crossDeviceWrongCodeRefusesAndRightCodeLetsTheWaitingTabContinue() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "cross", true);
         PkceGenerator pkce = PkceGenerator.s256();
         String code = requestLink(asking.driver(), pkce, user.getEmail(), "shots");

@@ -56,7 +56,7 @@ public class MagicLinkIT {
     }
 
     @Test
-    public void sameBrowserRequestMailClickConfirmAndTheAppGetsTokens() throws Exception {
+    public void C5_sameBrowserRequestMailClickConfirmAndTheAppGetsTokens() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "same", true);
         MagicLinkSteps steps = new MagicLinkSteps(oauth);
         assertEquals(200, steps.authorize().statusCode());
@@ -75,7 +75,7 @@ public class MagicLinkIT {
     }
 
     @Test
-    public void scannersFetchingTheLinkWithGetAndHeadConsumeNothing() throws Exception {
+    public void C4_scannersFetchingTheLinkWithGetAndHeadConsumeNothing() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "scan", true);
         MagicLinkSteps steps = new MagicLinkSteps(oauth);
         steps.authorize();
@@ -92,7 +92,7 @@ public class MagicLinkIT {
     }
 
     @Test
-    public void aUsedLinkSaysAlreadyUsed() throws Exception {
+    public void C6_aUsedLinkSaysAlreadyUsed() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "used", true);
         MagicLinkSteps steps = new MagicLinkSteps(oauth);
         steps.authorize();
@@ -108,7 +108,7 @@ public class MagicLinkIT {
     }
 
     @Test
-    public void aNewerLinkMakesTheOlderOneFail() throws Exception {
+    public void C10_aNewerLinkMakesTheOlderOneFail() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "newer", true);
         MagicRealm.configure(realm, "magic-link", "resendCooldown", "0");
         try {
@@ -129,7 +129,7 @@ public class MagicLinkIT {
     }
 
     @Test
-    public void anExpiredLinkShowsTheExpiredPageWithAWayToStartAgain() throws Exception {
+    public void C8_anExpiredLinkShowsTheExpiredPageWithAWayToStartAgain() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "expired", true);
         MagicRealm.configure(realm, "magic-link", "linkLifetime", "30");
         try {
@@ -147,7 +147,7 @@ public class MagicLinkIT {
     }
 
     @Test
-    public void twoPostsOfOneLinkAtOnceMakeExactlyOneSession() throws Exception {
+    public void C7_twoPostsOfOneLinkAtOnceMakeExactlyOneSession() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "race", true);
         MagicLinkSteps steps = new MagicLinkSteps(oauth);
         steps.authorize();
@@ -181,7 +181,7 @@ public class MagicLinkIT {
     }
 
     @Test
-    public void unknownEmailGetsTheSamePageAndStatusButNoMail() throws Exception {
+    public void C1_C2_unknownEmailGetsTheSamePageAndStatusButNoMail() throws Exception {
         UserRepresentation known = MagicRealm.newUser(realm, "known", true);
         MagicLinkSteps a = new MagicLinkSteps(oauth);
         a.authorize();
@@ -220,7 +220,7 @@ public class MagicLinkIT {
     }
 
     @Test
-    public void theSixthRequestWithinTheHourSendsNoMailAndLooksIdentical() throws Exception {
+    public void C3_theSixthRequestWithinTheHourSendsNoMailAndLooksIdentical() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "limit", true);
         MagicRealm.configure(realm, "magic-link", "resendCooldown", "0");
         try {

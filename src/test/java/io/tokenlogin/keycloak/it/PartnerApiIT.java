@@ -225,7 +225,7 @@ public class PartnerApiIT {
     }
 
     @Test
-    public void confirmationMailVerifyWebhookSignedAndPolling() throws Exception {
+    public void C18_confirmationMailVerifyWebhookSignedAndPolling() throws Exception {
         String email = "confirm-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         int before = RECEIVER.received().size();
         JsonNode created = createConfirmation(email, true);
@@ -290,7 +290,7 @@ public class PartnerApiIT {
     }
 
     @Test
-    public void loopbackCallbackIsRefusedUnlessTheRealmAllowsIt() {
+    public void C17_loopbackCallbackIsRefusedUnlessTheRealmAllowsIt() {
         allowPrivateTargets(false);
         try {
             assertJsonError(ApiClient.post(api("email-confirmations"), token(),
@@ -302,7 +302,7 @@ public class PartnerApiIT {
     }
 
     @Test
-    public void receiverFailingTwiceGetsTheWebhookOnceMoreWithTheSameId() throws Exception {
+    public void C19_receiverFailingTwiceGetsTheWebhookOnceMoreWithTheSameId() throws Exception {
         String email = "retry-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         createConfirmation(email, true);
         String secret = confirmationSecretFromMail(1, email);
@@ -317,7 +317,7 @@ public class PartnerApiIT {
     }
 
     @Test
-    public void aHangingReceiverDoesNotDelayVerify() throws Exception {
+    public void C19_aHangingReceiverDoesNotDelayVerify() throws Exception {
         String email = "hang-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         createConfirmation(email, true);
         String secret = confirmationSecretFromMail(1, email);

@@ -172,7 +172,7 @@ public class PartnerLinkErrorsIT {
     }
 
     @Test
-    public void userDisabled() {
+    public void B10_userDisabled() {
         assertEquals(303, new Browserless().get(loginUrl() + "/" + Demo.flat().generateSignInToken("to-disable", 60)).statusCode());
         UserRepresentation user = realm.admin().users().search("ruby-backend.to-disable", true).get(0);
         user.setEnabled(false);
@@ -213,7 +213,7 @@ public class PartnerLinkErrorsIT {
     @ValueSource(strings = {"https://evil.example", "//evil.example", "/\\evil.example", "https://app@evil.example",
             "javascript:alert(1)", "%2F%2Fevil.example", "http://localhost:8080@evil.example/realms/demo/account/",
             "http://localhost:8080.evil.example/realms/demo/account/"})
-    public void openRedirectVariantsNeverLeaveTheAllowedUrls(String intended) {
+    public void B7_openRedirectVariantsNeverLeaveTheAllowedUrls(String intended) {
         String token = Demo.nested().nested().audience(Demo.NESTED_AUDIENCE).userUuid("u-open-redirect").intendedUrl(intended).sign();
         Browserless browser = new Browserless();
         HttpResponse<String> response = browser.get(loginUrl() + "?external-auth-token=" + token);

@@ -114,7 +114,7 @@ public class PartnerLinkIT {
     }
 
     @Test
-    public void twoDifferentTokensInTwoTransportsAreRefused() {
+    public void B5_twoDifferentTokensInTwoTransportsAreRefused() {
         PartnerTokenSigner signer = Demo.flat();
         Browserless browser = new Browserless();
         HttpResponse<String> response = browser.get(loginUrl() + "?external-auth-token=" + signer.generateSignInToken("a-user", 60),
@@ -124,7 +124,7 @@ public class PartnerLinkIT {
     }
 
     @Test
-    public void signingInAsAnotherUserEndsTheFirstUsersSessionInThatBrowser() {
+    public void B11_signingInAsAnotherUserEndsTheFirstUsersSessionInThatBrowser() {
         Browserless browser = new Browserless();
         assertEquals(303, browser.get(loginUrl() + "/" + Demo.flat().generateSignInToken("first-of-two", 60)).statusCode());
         String firstSub = OidcClient.silentLogin(oauth, browser).getSubject();

@@ -61,7 +61,7 @@ public class PartnerUsersIT {
     }
 
     @Test
-    public void previousSecretIsAcceptedDuringRotationAndAnUnrelatedOneIsNot() {
+    public void B14_previousSecretIsAcceptedDuringRotationAndAnUnrelatedOneIsNot() {
         String viaNew = signInSub(new PartnerTokenSigner("rotating-partner", NEW_SECRET).generateSignInToken("rot-1", 60));
         String viaOld = signInSub(new PartnerTokenSigner("rotating-partner", OLD_SECRET).generateSignInToken("rot-1", 61));
         assertEquals(viaNew, viaOld);
@@ -97,7 +97,7 @@ public class PartnerUsersIT {
     }
 
     @Test
-    public void existingUserWithTheSameEmailStaysUntouchedWithoutLinkByEmail() {
+    public void B8_existingUserWithTheSameEmailStaysUntouchedWithoutLinkByEmail() {
         String email = "owner-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         UserRepresentation local = existingUser(email);
         // trusted email but no linkByEmail
@@ -127,7 +127,7 @@ public class PartnerUsersIT {
     }
 
     @Test
-    public void fiftyConcurrentFirstSignInsCreateExactlyOneUserAndNo500() throws Exception {
+    public void B12_fiftyConcurrentFirstSignInsCreateExactlyOneUserAndNo500() throws Exception {
         String id = "race-" + UUID.randomUUID().toString().substring(0, 8);
         PartnerTokenSigner signer = Demo.nested();
         List<String> tokens = new ArrayList<>();

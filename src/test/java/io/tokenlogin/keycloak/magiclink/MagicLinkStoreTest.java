@@ -1,0 +1,91 @@
+package io.tokenlogin.keycloak.magiclink;
+
+import org.junit.jupiter.api.Test;
+import org.keycloak.models.SingleUseObjectProvider;
+
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Storage rules of magic links, against an in-memory stand-in of Keycloak's single-use store (pure logic). */
+class MagicLinkStoreTest {
+
+    /** Keys and values as Keycloak's store would hold them; lifespans recorded, not enforced. */
+    static final class MemoryStore implements SingleUseObjectProvider {
+        final Map<String, Map<String, String>> entries = new ConcurrentHashMap<>();
+        final Map<String, Long> lifespans = new ConcurrentHashMap<>();
+
+        @Override public void put(String key, long lifespanSeconds, Map<String, String> notes) {
+            entries.put(key, new HashMap<>(notes));
+            lifespans.put(key, lifespanSeconds);
+        }
+        @Override public Map<String, String> get(String key) { return entries.get(key); }
+        @Override public Map<String, String> remove(String key) { return entries.remove(key); }
+        @Override public boolean replace(String key, Map<String, String> notes) { return entries.replace(key, notes) != null; }
+        @Override public boolean putIfAbsent(String key, long lifespanInSeconds) {
+            lifespans.putIfAbsent(key, lifespanInSeconds);
+            return entries.putIfAbsent(key, Map.of()) == null;
+        }
+        @Override public boolean contains(String key) { return entries.containsKey(key); }
+        @Override public void close() { }
+    }
+
+    @Test
+    void C16_onlyAHashOfA256BitSecretIsStoredAndItLivesTheLinkLifetime() {
+        String secret = MagicLinkCodes.newSecret();
+        assertEquals(32, Base64.getUrlDecoder().decode(secret).length, "256 random bits");
+        assertNotEquals(secret, MagicLinkCodes.newSecret());
+        MemoryStore store = new MemoryStore();
+        MagicLinkStore.save(store, MagicLinkCodes.hash(secret), Map.of(MagicLinkStore.EXPIRES, "123", MagicLinkStore.EMAIL, "a@b.example"), 300);
+        store.entries.forEach((key, value) -> {
+            assertFalse(key.contains(secret), "no key holds the secret");
+            assertFalse(value.containsValue(secret), "no value holds the secret");
+        });
+        assertTrue(store.lifespans.values().contains(300L), "the link lives exactly its lifetime");
+    }
+
+    @Test
+    void consumingIsSingleUseAndLeavesAUsedMarker() {
+        MemoryStore store = new MemoryStore();
+        String hash = MagicLinkCodes.hash(MagicLinkCodes.newSecret());
+        MagicLinkStore.save(store, hash, Map.of(MagicLinkStore.EXPIRES, "123"), 300);
+        assertTrue(MagicLinkStore.peek(store, hash).isPresent(), "peeking (GET) consumes nothing");
+        assertTrue(MagicLinkStore.peek(store, hash).isPresent());
+        assertTrue(MagicLinkStore.consume(store, hash).isPresent());
+        assertFalse(MagicLinkStore.consume(store, hash).isPresent(), "second consume finds nothing");
+        assertTrue(MagicLinkStore.marker(store, hash).orElseThrow().containsKey(MagicLinkStore.USED));
+    }
+
+    @Test
+    void sendLimitsAllowFiveMailsPerAddressAndRespectTheCooldown() {
+        MemoryStore store = new MemoryStore();
+        MagicLinkSettings noCooldown = new MagicLinkSettings(300, true, false, 0, 5, 30);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(SendLimits.tryAcquire(store, noCooldown, "realm", "a@b.example", "10.0.0." + i), "mail " + (i + 1));
+        }
+        assertFalse(SendLimits.tryAcquire(store, noCooldown, "realm", "a@b.example", "10.0.0.9"), "the sixth is refused");
+        MagicLinkSettings cooldown = new MagicLinkSettings(300, true, false, 60, 5, 30);
+        assertTrue(SendLimits.tryAcquire(store, cooldown, "realm", "c@d.example", "10.0.1.1"));
+        assertFalse(SendLimits.tryAcquire(store, cooldown, "realm", "c@d.example", "10.0.1.1"), "within the cooldown");
+    }
+
+    @Test
+    void codesHaveTwoDigitsAndTheChoicesHoldTheCodeOnce() {
+        for (int i = 0; i < 200; i++) {
+            String code = MagicLinkCodes.newCode();
+            assertTrue(code.matches("[1-9][0-9]"));
+            var choices = MagicLinkCodes.choices(code);
+            assertEquals(3, choices.size());
+            assertEquals(1, choices.stream().filter(code::equals).count());
+            assertEquals(3, choices.stream().distinct().count());
+        }
+        assertEquals("bob@example.com", MagicLinkCodes.normaliseEmail("  Bob@Example.COM "));
+        assertEquals(null, MagicLinkCodes.normaliseEmail("not an email"));
+    }
+}
