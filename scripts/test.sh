@@ -26,6 +26,9 @@ for port in 8080 9000; do
   fi
 done
 
+# the two-node cluster test needs PostgreSQL on 127.0.0.1:55432 (installed and started when missing)
+bash scripts/postgres.sh
+
 export KC_TEST_BROWSER=chrome-headless
 export KC_TEST_BROWSER_DRIVER=/usr/bin/chromedriver
 exec mvn -B verify "$@"

@@ -1,10 +1,10 @@
 package io.tokenlogin.keycloak.magiclink;
 
 import io.tokenlogin.keycloak.link.SsoSessions;
+import io.tokenlogin.keycloak.mail.ThemedMail;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
-import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -74,8 +74,8 @@ public final class ApiMagicLinks {
         attributes.put("requestIp", "");
         attributes.put("requestBrowser", "");
         try {
-            session.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
-                    .send(MagicLinkMailer.SUBJECT, List.of(realmName), MagicLinkMailer.TEMPLATE, attributes, user.getEmail());
+            ThemedMail.send(session, realm, user, user.getEmail(), MagicLinkMailer.SUBJECT, List.of(realmName),
+                    MagicLinkMailer.TEMPLATE, attributes);
             return true;
         } catch (EmailException e) {
             LOG.warnf("Could not mail an API magic link in realm %s: %s", realm.getName(), e.getMessage());

@@ -1,8 +1,8 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.mail.ThemedMail;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
-import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -13,7 +13,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.sessions.AuthenticationSessionModel;
-import org.keycloak.storage.adapter.InMemoryUserAdapter;
 
 import java.util.HashMap;
 import java.util.List;
@@ -69,21 +68,13 @@ final class MagicLinkMailer {
         }
         String realmName = realm.getDisplayName() != null ? realm.getDisplayName() : realm.getName();
         try {
-            // the template needs a user; an address that is not one yet (createUsers) gets a transient stand-in
-            UserModel recipient = user;
-            if (recipient == null) {
-                recipient = new InMemoryUserAdapter(s, realm, "magic-link-recipient");
-                recipient.setUsername(mail.email());
-                recipient.setEmail(mail.email());
-            }
             Map<String, Object> attributes = new HashMap<>();
             attributes.put("link", mail.link());
             attributes.put("linkExpirationMinutes", Math.max(1, mail.lifetimeSeconds() / 60));
             attributes.put("realmName", realmName);
             attributes.put("requestIp", mail.ip() == null ? "" : mail.ip());
             attributes.put("requestBrowser", mail.browser() == null ? "" : mail.browser());
-            s.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(recipient)
-                    .send(SUBJECT, List.of(realmName), TEMPLATE, attributes, mail.email());
+            ThemedMail.send(s, realm, user, mail.email(), SUBJECT, List.of(realmName), TEMPLATE, attributes);
             event.success();
             return true;
         } catch (EmailException e) {

@@ -74,7 +74,11 @@ public class PartnerUsersIT {
     public void vaultReferencedSecretWorks() {
         String sub = signInSub(new PartnerTokenSigner("vaulted-partner", TokenLoginServerConfig.VAULTED_SECRET).generateSignInToken("v-1", 60));
         assertEquals("vaulted.v-1", realm.admin().users().get(sub).toRepresentation().getUsername());
-        // the admin API never shows the secret itself
+    }
+
+    /** Keycloak 26.7 masks secret config properties in the admin API (26.5 did not: there, use the vault). */
+    @Test
+    public void theAdminApiMasksThePartnerSecret() {
         String shown = realm.admin().flows().getExecutions(TestPartners.FLOW).stream()
                 .filter(e -> e.getAuthenticationConfig() != null)
                 .map(e -> realm.admin().flows().getAuthenticatorConfig(e.getAuthenticationConfig()))
