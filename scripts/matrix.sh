@@ -43,6 +43,6 @@ grep -o "Keycloak $VERSION on JVM" "$WORK/keycloak-$VERSION.log" | head -n 1
 # the whole integration suite (ClusterIT starts its own two nodes from the same version's zip), less one test of a
 # 26.7 feature: masking secret config properties in the admin API (older servers show them; use ${vault.NAME}).
 KC_TEST_BROWSER=chrome-headless KC_TEST_BROWSER_DRIVER=/usr/bin/chromedriver KC_TEST_SERVER=remote \
-  mvn -B -o failsafe:integration-test failsafe:verify \
+  mvn -B failsafe:integration-test failsafe:verify \
   -Dkeycloak.server.version=$VERSION -Dit.test='*IT,!PartnerUsersIT#theAdminApiMasksThePartnerSecret' \
   -Dfailsafe.reportsDirectory=target/failsafe-reports-$VERSION

@@ -31,4 +31,9 @@ bash scripts/postgres.sh
 
 export KC_TEST_BROWSER=chrome-headless
 export KC_TEST_BROWSER_DRIVER=/usr/bin/chromedriver
-exec mvn -B verify "$@"
+start=$(date +%s)
+# 1. unit tests, then every integration test on Keycloak 26.7.3 (the real shaded JAR)
+mvn -B verify "$@"
+# 2. the version matrix: the same integration suite on the newest earlier Keycloak release on Maven Central
+bash scripts/matrix.sh 26.5.6
+echo "All tests passed in $(( $(date +%s) - start )) s (Keycloak 26.7.3 and 26.5.6)."
