@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL for the two-node cluster tests on 127.0.0.1:${TL_PG_PORT:-55432}
 # (role keycloak / keycloak, local trust auth, data in ${TL_PG_DATA:-/tmp/token-login-pg}).
-# Installs Debian's postgresql when it is missing (as root). Idempotent: does nothing when it already runs.
+# `scripts/postgres.sh stop` stops it. Installs Debian's postgresql when it is missing (as root). Idempotent: does nothing when it already runs.
 set -euo pipefail
 PORT=${TL_PG_PORT:-55432}
 DATA=${TL_PG_DATA:-/tmp/token-login-pg}
@@ -20,13 +20,18 @@ if [ -z "$BIN" ] || [ ! -x "$BIN/initdb" ]; then
   BIN=$(bin_dir)
 fi
 
-if "$BIN/pg_isready" -h 127.0.0.1 -p "$PORT" -q 2>/dev/null; then
-  exit 0
-fi
-
 as_postgres() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+
+if [ "${1:-start}" = stop ]; then   # used by the fault test: the database goes away for a moment
+  as_postgres "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
+  exit 0
+fi
+
+if "$BIN/pg_isready" -h 127.0.0.1 -p "$PORT" -q 2>/dev/null; then
+  exit 0
+fi
 
 if [ ! -f "$DATA/PG_VERSION" ]; then
   mkdir -p "$DATA"

@@ -6,6 +6,8 @@ import io.tokenlogin.keycloak.partner.flow.ErrorMessages;
 import io.tokenlogin.keycloak.partner.flow.TokenTransport;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
+import org.jboss.logging.Logger;
+import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.http.HttpResponse;
@@ -21,6 +23,9 @@ import java.net.URI;
  * Every answer carries {@code Cache-Control: no-store} and {@code Referrer-Policy: no-referrer}.
  */
 final class LinkResponses {
+
+    static final String UNAVAILABLE = "temporarily_unavailable";
+    private static final Logger LOG = Logger.getLogger(LinkResponses.class);
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -46,6 +51,14 @@ final class LinkResponses {
         }
         prepare();
         return ErrorPage.error(session, null, Response.Status.fromStatusCode(e.error().httpStatus()), ErrorMessages.key(e.error()));
+    }
+
+    /** A server-side fault: 503 with a themed page that asks to retry; logged without any token. */
+    Response unavailable(RuntimeException cause) {
+        LOG.warnf("Partner sign-in failed on the server side: %s", cause.getClass().getName());
+        event.event(EventType.LOGIN_ERROR).detail(Details.REASON, cause.getClass().getSimpleName()).error(UNAVAILABLE);
+        prepare();
+        return ErrorPage.error(session, null, Response.Status.SERVICE_UNAVAILABLE, "tokenLogin.error." + UNAVAILABLE);
     }
 
     private void prepare() {

@@ -156,6 +156,10 @@ public class TokenLoginResource {
             return responses.redirect(URI.create(landing));
         } catch (TokenRejectedException e) {
             return responses.failure(partner, e);
+        } catch (RuntimeException e) {
+            // a server-side fault (database unreachable, ...): nothing of this request is kept, the user may retry
+            session.getTransactionManager().setRollbackOnly();
+            return responses.unavailable(e);
         }
     }
 }

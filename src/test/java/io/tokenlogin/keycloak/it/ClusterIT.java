@@ -190,6 +190,31 @@ public class ClusterIT {
 
     @Test
     @Order(5)
+    public void withTheDatabaseBrieflyUnreachableASignInFailsCleanlyWritesNothingAndTheSameLinkWorksAfterwards() throws Exception {
+        String externalId = "db-outage-" + System.nanoTime();
+        String token = Demo.flat().generateSignInToken(externalId, 300);
+        run(Path.of("."), "bash", "scripts/postgres.sh", "stop");
+        HttpResponse<String> during;
+        try {
+            during = new Browserless().get(login(node2, token));
+        } finally {
+            run(Path.of("."), "bash", "scripts/postgres.sh");
+        }
+        assertEquals(503, during.statusCode(), "a clean 'try again' page, not a 500: " + during.body());
+        assertTrue(during.body().contains("try the same link again"), during.body());
+        HttpResponse<String> after = null;
+        for (int i = 0; i < 60 && (after == null || after.statusCode() == 503); i++) {
+            Thread.sleep(1000);  // the connection pool reconnects
+            after = new Browserless().get(login(node2, token));
+        }
+        assertEquals(303, after.statusCode(), "the same link works once the database is back: " + after.body());
+        try (Keycloak admin = Keycloak.getInstance(node2.baseUrl(), "master", "admin", "admin", "admin-cli")) {
+            assertEquals(1, admin.realm("demo").users().search("ruby-backend." + externalId, true).size(), "exactly one user, none half-written");
+        }
+    }
+
+    @Test
+    @Order(6)
     public void withNodeOneStoppedMidFlowALinkIssuedThroughItStillWorksOnNodeTwo() throws Exception {
         Browserless browser = new Browserless();
         String verifier = "w".repeat(43) + System.nanoTime();

@@ -35,7 +35,13 @@ public final class PartnerSignIn {
                                                  VerifiedPartnerToken token, Instant now, EventBuilder event)
             throws TokenRejectedException {
         ReplayGuard.consume(session, partner, token, now);
-        PartnerUsers.Resolved resolved = PartnerUsers.resolve(session, realm, partner, token);
+        PartnerUsers.Resolved resolved;
+        try {
+            resolved = PartnerUsers.resolve(session, realm, partner, token);
+        } catch (RuntimeException e) {
+            ReplayGuard.release(session, partner, token); // e.g. the database is briefly unreachable
+            throw e;
+        }
         if (resolved.created()) {
             event.clone().event(EventType.REGISTER).user(resolved.user())
                     .detail(Details.REGISTER_METHOD, AUTH_METHOD)

@@ -30,4 +30,11 @@ public final class ReplayGuard {
             throw new TokenRejectedException(TokenError.TOKEN_REPLAYED, "token was already used");
         }
     }
+
+    /** Gives the token back after a server-side failure (not the token's fault), so the user can simply retry. */
+    public static void release(KeycloakSession session, PartnerPolicy partner, VerifiedPartnerToken token) {
+        if (partner.singleUse()) {
+            session.singleUseObjects().remove(PREFIX + token.replayKey());
+        }
+    }
 }
