@@ -56,7 +56,11 @@ final class LinkResponses {
     /** A server-side fault: 503 with a themed page that asks to retry; logged without any token. */
     Response unavailable(RuntimeException cause) {
         LOG.warnf("Partner sign-in failed on the server side: %s", cause.getClass().getName());
-        event.event(EventType.LOGIN_ERROR).detail(Details.REASON, cause.getClass().getSimpleName()).error(UNAVAILABLE);
+        try {
+            event.event(EventType.LOGIN_ERROR).detail(Details.REASON, cause.getClass().getSimpleName()).error(UNAVAILABLE);
+        } catch (RuntimeException storeDown) {
+            LOG.warn("The LOGIN_ERROR event could not be stored either (the event store shares the database)");
+        }
         prepare();
         return ErrorPage.error(session, null, Response.Status.SERVICE_UNAVAILABLE, "tokenLogin.error." + UNAVAILABLE);
     }
