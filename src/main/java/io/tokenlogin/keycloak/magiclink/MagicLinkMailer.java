@@ -91,5 +91,6 @@ final class MagicLinkMailer {
         if (waiting != null && mail.linkHash().equals(waiting.getAuthNote(WaitingLogin.LINK))) {
             waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.SEND_FAILED);
         }
+        SendLimits.liftCooldown(s.singleUseObjects(), mail.realmId(), mail.email());
     }
 }

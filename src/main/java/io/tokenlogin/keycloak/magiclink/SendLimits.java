@@ -33,6 +33,11 @@ final class SendLimits {
         return true;
     }
 
+    /** After a failed send the user may try again at once: the cooldown is lifted (the hourly slot stays taken). */
+    static void liftCooldown(SingleUseObjectProvider store, String realmId, String email) {
+        store.remove(PREFIX + "cooldown:" + MagicLinkCodes.hash(realmId + "\n" + email));
+    }
+
     private static boolean takeSlot(SingleUseObjectProvider store, String subject, int max) {
         for (int i = 0; i < max; i++) {
             if (store.putIfAbsent(PREFIX + subject + ":" + i, HOUR)) {
