@@ -34,6 +34,8 @@ export KC_TEST_BROWSER_DRIVER=/usr/bin/chromedriver
 start=$(date +%s)
 # 1. unit tests, then every integration test on Keycloak 26.7.3 (the real shaded JAR)
 mvn -B verify "$@"
-# 2. the version matrix: the same integration suite on the newest earlier Keycloak release on Maven Central
+# 2. a bounded fuzzing pass over the token policy (Jazzer, 20 s per target); any finding fails the run
+bash scripts/fuzz.sh 20
+# 3. the version matrix: the same integration suite on the newest earlier Keycloak release on Maven Central
 bash scripts/matrix.sh 26.5.6
-echo "All tests passed in $(( $(date +%s) - start )) s (Keycloak 26.7.3 and 26.5.6)."
+echo "All tests passed in $(( $(date +%s) - start )) s (Keycloak 26.7.3, fuzzing, Keycloak 26.5.6)."

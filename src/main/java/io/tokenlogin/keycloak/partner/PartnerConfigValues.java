@@ -22,7 +22,9 @@ final class PartnerConfigValues {
     /** The trimmed value, or null when absent or blank. */
     String optionalString(String key) {
         String raw = config.get(key);
-        return raw == null || raw.isBlank() ? null : raw.trim();
+        // trim() also strips control characters that isBlank() keeps (found by fuzzing): check what is left
+        String trimmed = raw == null ? null : raw.trim();
+        return trimmed == null || trimmed.isBlank() ? null : trimmed;
     }
 
     /** The trimmed value; throws when absent or blank. */

@@ -73,7 +73,7 @@ public record PartnerPolicy(String alias, String issuer, List<byte[]> secrets, S
     /** Builds a policy from string configuration; blank values mean "use the default". */
     public static PartnerPolicy fromConfig(String alias, Map<String, String> config)
             throws InvalidPartnerConfigException {
-        if (alias == null || alias.isBlank()) {
+        if (alias == null || alias.trim().isBlank()) {
             throw new InvalidPartnerConfigException("alias", "is required");
         }
         PartnerConfigValues values = new PartnerConfigValues(config);

@@ -74,6 +74,28 @@ public class AttackCatalogueBIT {
     }
 
     @Test
+    public void B2_theSameTokenSubmitted20TimesAtOnceSignsInExactlyOnce() throws Exception {
+        String token = Demo.nested().nested().audience(Demo.NESTED_AUDIENCE).userUuid("b2-" + UUID.randomUUID()).sign();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            results.add(pool.submit(() -> {
+                go.await();
+                return new Browserless().get(link(token)).statusCode();
+            }));
+        }
+        go.countDown();
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (var f : results) {
+            statuses.add(f.get());
+        }
+        pool.shutdown();
+        assertEquals(1, statuses.stream().filter(s -> s == 303).count(), "exactly one success: " + statuses);
+        assertEquals(19, statuses.stream().filter(s -> s == 401).count(), "the rest token_replayed, no 5xx: " + statuses);
+    }
+
+    @Test
     public void B6_aCookieTokenWorksOnceAndTheCookieIsExpired() {
         // A cookie for Keycloak's host can only come from Keycloak's own site (or a parent domain the admin shares);
         // it is accepted like the Publica.la seed's cookie transport, used once, and expired in the answer.
