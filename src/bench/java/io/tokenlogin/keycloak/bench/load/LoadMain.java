@@ -1,0 +1,312 @@
+package io.tokenlogin.keycloak.bench.load;
+
+import io.tokenlogin.keycloak.signer.PartnerTokenSigner;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The load driver of scripts/bench-load.sh, in its own JVM: imports the benchmark realms into a running Keycloak,
+ * seeds users, runs the five sign-in scenarios closed-loop at fixed concurrency levels while reading Keycloak's
+ * CPU time from /proc, profiles what misses a target (JFR), checks the heap after 10,000 partner sign-ins, and
+ * writes target/bench/results.json, results.md, bench-load.png (and, with --publish, BENCHMARKS.md and the plot
+ * under docs/).
+ *
+ * <pre>
+ * LoadMain --base http://127.0.0.1:18080 --kc-pid N [--pg-pid N] [--quick] [--smtp-port 13025] [--out target/bench]
+ *          [--realms realm-examples] [--profile a,c] [--publish] [--command "..."] [--started epochSeconds]
+ *          [--machine file] [--keycloak-version V] [--clock-ticks 100]
+ * </pre>
+ */
+public final class LoadMain {
+
+    /** Scenario order: the magic-link entries (60 s) and earlier single-use entries have expired before the heap phase. */
+    static final List<String> ORDER = List.of("e", "d", "b", "a", "c");
+
+    private LoadMain() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = parse(argv);
+        boolean quick = args.containsKey("quick");
+        String base = args.getOrDefault("base", "http://127.0.0.1:18080");
+        Path out = Path.of(args.getOrDefault("out", "target/bench"));
+        Path realms = Path.of(args.getOrDefault("realms", "realm-examples"));
+        Files.createDirectories(out);
+        int[] levels = quick ? new int[] {1, 4} : new int[] {1, 4, 16};
+        double warmup = quick ? 3 : 10;
+        double ramp = quick ? 1 : 2;
+        double window = quick ? 4 : 15;
+        long maxPerUser = 100_000;
+
+        Probes probes = new Probes(Long.parseLong(args.get("kc-pid")), Long.parseLong(args.getOrDefault("pg-pid", "0")),
+                Long.parseLong(args.getOrDefault("clock-ticks", "100")));
+        Results results = new Results();
+        results.mode = quick ? "quick" : "full";
+        results.command = args.getOrDefault("command", "bash scripts/bench-load.sh" + (quick ? " --quick" : ""));
+        results.startedAt = Instant.ofEpochSecond(Long.parseLong(args.getOrDefault("started",
+                Long.toString(Instant.now().getEpochSecond())))).toString();
+        results.keycloakVersion = args.getOrDefault("keycloak-version", "?");
+        results.javaVersion = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+        results.machine = args.containsKey("machine") ? Files.readString(Path.of(args.get("machine"))).trim() : "";
+
+        String runId = Long.toString(System.currentTimeMillis(), 36);
+        SecureRandom random = new SecureRandom();
+        byte[] secretBytes = new byte[48];
+        random.nextBytes(secretBytes);
+        String partnerSecret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        random.nextBytes(secretBytes);
+        String clientSecret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        List<String> passwordUsers = RealmSetup.names("pw-", quick ? 40 : 200, "");
+        List<String> returningIds = RealmSetup.names("ret-", quick ? 50 : 200, "");
+        List<String> magicAddresses = RealmSetup.names("ml-", quick ? 64 : 256, "@magic.bench.test");
+
+        int smtpPort = Integer.parseInt(args.getOrDefault("smtp-port", "13025"));
+        try (Mailbox mailbox = new Mailbox(smtpPort)) {
+            magicAddresses.forEach(mailbox::register);
+            long t = System.nanoTime();
+            RealmSetup setup = new RealmSetup(base);
+            System.out.printf("Importing realm demo (+%d password users) and realm magic (+%d users) ...%n", passwordUsers.size(), magicAddresses.size());
+            setup.importDemo(realms.resolve("demo-realm.json"), partnerSecret, clientSecret, smtpPort, passwordUsers);
+            setup.importMagic(realms.resolve("magic-link-realm.json"), smtpPort, magicAddresses);
+            results.setup.put("realmImportSeconds", seconds(t));
+            results.setup.put("passwordUsers", passwordUsers.size());
+            results.setup.put("magicLinkUsers", magicAddresses.size());
+
+            Agent[] agents = new Agent[16];
+            Arrays.setAll(agents, i -> new Agent());
+            Scenarios scenarios = new Scenarios(new Scenarios.Setup(base, clientSecret,
+                    new PartnerTokenSigner(RealmSetup.PARTNER_ISSUER, partnerSecret), passwordUsers, RealmSetup.PASSWORD,
+                    returningIds, magicAddresses, mailbox, runId));
+
+            t = System.nanoTime();
+            long seeded = countedLoad(4, returningIds.size(), 120, (agent, n) -> scenarios.partnerLink(agent, returningIds.get((int) n)), agents, null);
+            results.setup.put("returningPartnerUsersSeeded", seeded);
+            results.setup.put("returningSeedSeconds", seconds(t));
+            if (seeded != returningIds.size()) {
+                throw new IllegalStateException("seeding the returning partner users failed: " + seeded + "/" + returningIds.size());
+            }
+            System.out.printf("Seeded %d returning partner users through their first link sign-in in %.1f s%n", seeded, seconds(t));
+
+            Map<String, Scenarios.Scenario> byId = new HashMap<>();
+            for (Scenarios.Scenario s : List.of(scenarios.password(), scenarios.clientCredentials(), scenarios.returning(false),
+                    scenarios.firstSignIn(), scenarios.magicLink())) {
+                byId.put(s.id(), s);
+            }
+            Runner runner = new Runner(probes, agents);
+            double idle = quick ? 3 : 5;
+            Probes.Snapshot i0 = probes.snapshot();
+            Thread.sleep((long) (idle * 1000));
+            Probes.Snapshot i1 = probes.snapshot();
+            results.setup.put("idleKeycloakCores", Heap.round((i1.keycloak() - i0.keycloak()) / idle * 100) / 100);
+            results.setup.put("idleMachineBusyCores", Heap.round((i1.machineBusy() - i0.machineBusy()) / idle * 100) / 100);
+            System.out.printf("Idle Keycloak: %.3f cores; machine meanwhile: %.2f cores busy%n",
+                    (i1.keycloak() - i0.keycloak()) / idle, (i1.machineBusy() - i0.machineBusy()) / idle);
+
+            // warm every scenario up first (JIT, caches, pools), so no scenario is measured on a colder server than another
+            int wc = Math.min(4, levels[levels.length - 1]);
+            Map<String, Results.Warmup> warmups = new HashMap<>();
+            List<String> order = args.containsKey("order") ? List.of(args.get("order").split(",")) : ORDER;
+            for (String id : order) {
+                Scenarios.Scenario s = byId.get(id);
+                Runner.Level w = runner.run(s, wc, 0, warmup, maxPerUser);
+                warmups.put(id, new Results.Warmup(wc, warmup, w.signInsInLevel(), w.errors(), w.errorKinds()));
+                System.out.printf("warm-up (%s) %2d users %5.1f s: %5d sign-ins, %d errors%s%n", id, wc, warmup, w.signInsInLevel(), w.errors(),
+                        w.errors() > 0 ? " " + w.errorKinds() + " " + w.errorSamples() : "");
+            }
+            for (String id : order) {
+                Scenarios.Scenario s = byId.get(id);
+                System.out.printf("%n(%s) %s%n", s.id(), s.title());
+                List<Runner.Level> measured = new ArrayList<>();
+                for (int c : levels) {
+                    Runner.Level l = runner.run(s, c, ramp, window, maxPerUser);
+                    measured.add(l);
+                    print(l);
+                }
+                results.scenarios.add(new Results.ScenarioResult(s.id(), s.title(), warmups.get(id), measured));
+            }
+            results.scenarios.sort((x, y) -> x.id().compareTo(y.id()));
+            Report.evaluate(results);
+
+            // full mode profiles this extension's flows (c, d, e) and whatever misses a target; both modes what --profile names
+            Set<String> toProfile = new LinkedHashSet<>();
+            if (!quick) {
+                toProfile.addAll(List.of("c", "d", "e"));
+                for (Results.Target target : results.targets) {
+                    if (!target.pass()) {
+                        toProfile.addAll(Report.scenariosOf(target));
+                    }
+                }
+            }
+            if (args.containsKey("profile")) {
+                toProfile.addAll(List.of(args.get("profile").split(",")));
+            }
+            toProfile.removeIf(id -> !byId.containsKey(id));
+            int pc = levels[levels.length - 1];
+            double profileWindow = quick ? 4 : 15;
+            for (String id : new TreeMap<String, String>(toMap(toProfile)).keySet()) {
+                Scenarios.Scenario s = byId.get(id);
+                Path file = out.resolve("profile-" + id + ".jfr").toAbsolutePath();
+                Files.deleteIfExists(file);
+                String name = "tl-bench-" + id;
+                System.out.printf("%nProfiling (%s) with JFR at %d users for %.0f s ...%n", id, pc, profileWindow);
+                runner.run(s, pc, ramp, profileWindow, maxPerUser, () -> Profiler.start(probes, name), () -> Profiler.stop(probes, name, file));
+                Profiler.Profile p = Profiler.analyse(id, pc, profileWindow, file);
+                results.profiles.add(p);
+                System.out.printf("  %d samples; under io.tokenlogin frames: %.1f %%; by component: %s%n  top: %s%n",
+                        p.samples(), p.underOurCodePercent(), p.byComponentPercent(), p.topCharged().subList(0, Math.min(5, p.topCharged().size())));
+            }
+
+            // when (c) misses a target: how much of it is the link request itself
+            if (toProfile.contains("c")) {
+                Scenarios.Scenario link = scenarios.linkOnly();
+                System.out.printf("%nDiagnostic (%s) %s%n", link.id(), link.title());
+                Runner.Level l = runner.run(link, pc, ramp, window, maxPerUser);
+                print(l);
+                results.diagnostics.add(new Results.ScenarioResult(link.id(), link.title(), null, List.of(l)));
+            }
+
+            if (!quick) {
+                results.heap = heapPhase(probes, agents, scenarios);
+                Report.evaluateHeap(results);
+            }
+        }
+        results.totalSecondsToReport = args.containsKey("started")
+                ? Instant.now().getEpochSecond() - Long.parseLong(args.get("started")) : 0;
+        Report.write(results, out, args.containsKey("publish") ? Path.of(args.getOrDefault("repo", ".")) : null);
+        System.out.println();
+        System.out.println(Files.readString(out.resolve("results.md")));
+    }
+
+    /**
+     * 10,000 partner sign-ins of returning users (link, silent authorize, code exchange, then logout so that Keycloak's
+     * own user sessions do not stay), heap measured before, right after, and after the partner tokens' single-use
+     * entries expired (maxTokenLifetime 30 s + clockSkew 5 s).
+     */
+    static Results.HeapPhase heapPhase(Probes probes, Agent[] agents, Scenarios scenarios) throws Exception {
+        int n = 10_000;
+        int concurrency = 8;
+        System.out.printf("%nHeap: waiting 40 s for earlier single-use entries to expire, then %d partner sign-ins ...%n", n);
+        Thread.sleep(40_000);
+        Heap heap = new Heap(probes);
+        Heap.Point before = heap.measure("baseline");
+        Scenarios.Scenario s = scenarios.returning(true);
+        long t = System.nanoTime();
+        LongAdder errors = new LongAdder();
+        long done = countedLoad(concurrency, n, 600, (agent, i) -> s.signIn(agent, (int) (i % concurrency), concurrency, i / concurrency), agents, errors);
+        double secs = seconds(t);
+        System.out.printf("  %d sign-ins (+logout) in %.1f s (%.1f/s), %d errors%n", done, secs, done / secs, errors.sum());
+        heap.measure("right after " + done + " sign-ins");
+        Thread.sleep(40_000);
+        Heap.Point after = heap.measure("40 s later (tokens expired)");
+        // Infinispan purges expired entries lazily or when its reaper runs: look again, bounded
+        for (int i = 0; i < 6 && after.singleUseEntries() > before.singleUseEntries() + 100; i++) {
+            Thread.sleep(15_000);
+            after = heap.measure((55 + 15 * i) + " s later");
+        }
+        double growth = Heap.round(after.heapUsedMb() - before.heapUsedMb());
+        double tolerance = Math.max(16, Heap.round(before.heapUsedMb() * 0.05));
+        return new Results.HeapPhase(n, done, errors.sum(), Heap.round(secs), Heap.round(done / secs), concurrency,
+                "each sign-in: partner link (bench-partner, maxTokenLifetime 30 s, clockSkew 5 s) + silent authorize + code"
+                        + " exchange + logout (refresh-token logout ends Keycloak's user session, so only single-use entries could stay)",
+                heap.points, heap.singleUseClasses, growth, tolerance,
+                growth <= tolerance && after.singleUseEntries() <= before.singleUseEntries() + 100
+                        && after.tokenLoginInstances() <= before.tokenLoginInstances() + 100);
+    }
+
+    interface Task {
+        void run(Agent agent, long n) throws Exception;
+    }
+
+    /** Runs tasks 0..count-1 on {@code concurrency} threads, bounded by {@code maxSeconds}; returns how many succeeded. */
+    static long countedLoad(int concurrency, long count, int maxSeconds, Task task, Agent[] agents, LongAdder errorCount) throws InterruptedException {
+        AtomicLong next = new AtomicLong();
+        LongAdder ok = new LongAdder();
+        Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+        long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
+        Thread[] threads = new Thread[concurrency];
+        for (int i = 0; i < concurrency; i++) {
+            Agent agent = agents[i];
+            threads[i] = new Thread(() -> {
+                for (long k; (k = next.getAndIncrement()) < count && System.nanoTime() < deadline; ) {
+                    try {
+                        task.run(agent, k);
+                        ok.increment();
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        failures.computeIfAbsent(e.getMessage() == null ? e.toString() : e.getMessage().replaceAll(":.*", ""),
+                                x -> new LongAdder()).increment();
+                        if (errorCount != null) {
+                            errorCount.increment();
+                        }
+                    }
+                }
+            });
+            threads[i].setDaemon(true);
+            threads[i].start();
+        }
+        for (Thread th : threads) {
+            th.join(maxSeconds * 1000L + 60_000);
+        }
+        if (!failures.isEmpty()) {
+            System.out.println("  failures: " + failures);
+        }
+        return ok.sum();
+    }
+
+    static void print(Runner.Level l) {
+        System.out.printf(Locale.ROOT, "  %2d users %5.1f s: %7.1f sign-ins/s  p50 %7.1f  p95 %7.1f  p99 %7.1f ms  errors %d  "
+                        + "KC CPU %6.2f ms/sign-in (%6.1f per CPU-s)  PG %5.2f ms  machine %.2f cores busy (others %.2f), load %.2f%s%n",
+                l.concurrency(), l.windowSeconds(), l.throughput(), l.p50Ms(), l.p95Ms(), l.p99Ms(), l.errors(),
+                l.keycloakCpuMsPerSignIn(), l.signInsPerKeycloakCpuSecond(), l.postgresCpuMsPerSignIn(), l.machineBusyCores(),
+                l.otherProcessesBusyCores(), l.loadAverage1(), l.errors() > 0 ? "  " + l.errorKinds() + " " + l.errorSamples() : "");
+    }
+
+    static double seconds(long startNanos) {
+        return Math.round((System.nanoTime() - startNanos) / 1e8) / 10.0;
+    }
+
+    private static Map<String, String> toMap(Set<String> ids) {
+        Map<String, String> m = new HashMap<>();
+        ids.forEach(i -> m.put(i, i));
+        return m;
+    }
+
+    static Map<String, String> parse(String[] argv) {
+        Map<String, String> args = new HashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + a);
+            }
+            String key = a.substring(2);
+            if (key.contains("=")) {
+                args.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
+            } else if (Set.of("quick", "publish").contains(key)) {
+                args.put(key, "true");
+            } else {
+                args.put(key, argv[++i]);
+            }
+        }
+        if (!args.containsKey("kc-pid")) {
+            throw new IllegalArgumentException("--kc-pid (Keycloak's java process) is required");
+        }
+        return args;
+    }
+}

@@ -1,0 +1,128 @@
+package io.tokenlogin.keycloak.bench.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * CPU time from /proc: Keycloak's java process (utime+stime), PostgreSQL (postmaster, its backends and the reaped
+ * ones), this driver JVM, and the whole machine (to see what the other processes on the box took meanwhile).
+ */
+final class Probes {
+
+    /** One reading of every counter, in CPU seconds (machine: busy core-seconds since boot). */
+    record Snapshot(long nanos, double keycloak, double postgres, double driver, double machineBusy, double load1) {
+    }
+
+    private final long keycloakPid;
+    private final long postmasterPid;
+    private final double ticks;
+
+    Probes(long keycloakPid, long postmasterPid, long clockTicks) {
+        this.keycloakPid = keycloakPid;
+        this.postmasterPid = postmasterPid;
+        this.ticks = clockTicks;
+    }
+
+    long keycloakPid() {
+        return keycloakPid;
+    }
+
+    Snapshot snapshot() {
+        return new Snapshot(System.nanoTime(), own(keycloakPid), postmasterPid > 0 ? tree(postmasterPid) : 0,
+                own(ProcessHandle.current().pid()), machineBusy(), loadAverage());
+    }
+
+    /** utime + stime of one process, seconds. */
+    double own(long pid) {
+        long[] f = stat(pid);
+        return f == null ? 0 : (f[0] + f[1]) / ticks;
+    }
+
+    /** A process, its reaped children (cutime, cstime) and its live children: PostgreSQL's backends. */
+    double tree(long pid) {
+        long[] f = stat(pid);
+        if (f == null) {
+            return 0;
+        }
+        double sum = (f[0] + f[1] + f[2] + f[3]) / ticks;
+        for (long child : children(pid)) {
+            long[] c = stat(child);
+            if (c != null) {
+                sum += (c[0] + c[1] + c[2] + c[3]) / ticks;
+            }
+        }
+        return sum;
+    }
+
+    /** utime, stime, cutime, cstime in clock ticks, or null when the process is gone. */
+    static long[] stat(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            // f[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17
+            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static List<Long> children(long pid) {
+        List<Long> out = new ArrayList<>();
+        try {
+            for (String c : Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children")).trim().split("\\s+")) {
+                if (!c.isEmpty()) {
+                    out.add(Long.parseLong(c));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no children file: count none
+        }
+        return out;
+    }
+
+    /** Busy core-seconds of the whole machine since boot (/proc/stat: everything but idle and iowait). */
+    double machineBusy() {
+        try {
+            String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] f = line.trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return (total - idle) / ticks;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Runs {@code jcmd <keycloak pid> args...} (bounded to 3 minutes) and returns its output. */
+    String jcmd(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("jcmd", Long.toString(keycloakPid)));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("jcmd " + String.join(" ", args) + " timed out");
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IOException("jcmd " + String.join(" ", args) + " failed: " + text);
+        }
+        return text;
+    }
+}
