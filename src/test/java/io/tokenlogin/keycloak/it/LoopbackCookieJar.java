@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * contexts and send {@code Secure} cookies there (Keycloak marks its SSO cookies Secure for the same reason), while
  * the JDK's CookieManager would drop them. Host and path matching as in RFC 6265, expiry honoured.
  */
-final class LoopbackCookieJar extends CookieHandler {
+public final class LoopbackCookieJar extends CookieHandler {
 
     private final List<Stored> jar = new ArrayList<>();
 
@@ -54,6 +54,11 @@ final class LoopbackCookieJar extends CookieHandler {
         if (cookie.getMaxAge() != 0 && !cookie.getValue().isEmpty()) {
             jar.add(new Stored(uri.getHost(), cookie));
         }
+    }
+
+    /** Forgets every cookie (a browser whose cookies were cleared). */
+    public synchronized void clear() {
+        jar.clear();
     }
 
     synchronized List<HttpCookie> all() {

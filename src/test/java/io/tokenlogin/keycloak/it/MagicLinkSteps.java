@@ -110,7 +110,8 @@ public final class MagicLinkSteps {
         return m.group();
     }
 
-    static String text(Part part) throws Exception {
+    /** The text/plain content of a mail, through any multipart nesting. */
+    public static String text(Part part) throws Exception {
         if (part.isMimeType("text/plain")) {
             return (String) part.getContent();
         }

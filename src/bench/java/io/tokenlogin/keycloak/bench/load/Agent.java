@@ -1,5 +1,7 @@
 package io.tokenlogin.keycloak.bench.load;
 
+import io.tokenlogin.keycloak.it.LoopbackCookieJar;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,7 +19,7 @@ final class Agent {
 
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-    private final BenchCookieJar cookies = new BenchCookieJar();
+    private final LoopbackCookieJar cookies = new LoopbackCookieJar();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)

@@ -1,14 +1,13 @@
 package io.tokenlogin.keycloak.bench.load;
 
+import io.tokenlogin.keycloak.it.MagicLinkSteps;
+
 import com.icegreen.greenmail.store.FolderException;
 import com.icegreen.greenmail.store.MailFolder;
 import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import jakarta.mail.BodyPart;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ final class Mailbox implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             List<StoredMessage> messages = inbox.getMessages();
             if (!messages.isEmpty()) {
-                String text = text(messages.get(0).getMimeMessage());
+                String text = MagicLinkSteps.text(messages.get(0).getMimeMessage());
                 inbox.deleteAllMessages();
                 Matcher m = LINK.matcher(text);
                 return m.find() ? m.group() : "no-link-in-mail";
@@ -61,22 +60,6 @@ final class Mailbox implements AutoCloseable {
             Thread.sleep(2);
         }
         return null;
-    }
-
-    private static String text(Part part) throws Exception {
-        if (part.isMimeType("text/plain")) {
-            return (String) part.getContent();
-        }
-        if (part.isMimeType("multipart/*")) {
-            Multipart mp = (Multipart) part.getContent();
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < mp.getCount(); i++) {
-                BodyPart bp = mp.getBodyPart(i);
-                sb.append(text(bp));
-            }
-            return sb.toString();
-        }
-        return "";
     }
 
     @Override
