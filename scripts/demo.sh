@@ -25,6 +25,7 @@ fi
 
 rm -f "$KC_HOME"/providers/*.jar
 cp "$JAR" "$KC_HOME/providers/keycloak-token-login.jar"
+rm -rf "$KC_HOME/data/h2"   # a fresh demo every time: the realms are imported anew
 mkdir -p "$KC_HOME/data/import"
 rm -f "$KC_HOME"/data/import/*.json
 cp realm-examples/*.json "$KC_HOME/data/import/"

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @KeycloakIntegrationTest(config = TokenLoginServerConfig.class)
 public class AttackCatalogueCIT {
 
-    @InjectRealm(fromJson = "/magic-link-realm.json")
+    @InjectRealm(fromJson = "/magic-realm.json")
     ManagedRealm realm;
 
     @InjectOAuthClient

@@ -95,7 +95,7 @@ public class ClusterIT {
         assertTrue(node2.logContains("] (2) ["), "the two nodes formed one two-member cluster view (ISPN000094)");
 
         try (Keycloak admin = Keycloak.getInstance(node1.baseUrl(), "master", "admin", "admin", "admin-cli")) {
-            for (String file : List.of("/demo-realm.json", "/magic-link-realm.json")) {
+            for (String file : List.of("/demo-realm.json", "/magic-realm.json")) {
                 try (InputStream in = ClusterIT.class.getResourceAsStream(file)) {
                     RealmRepresentation rep = JsonSerialization.readValue(in, RealmRepresentation.class);
                     rep.getSmtpServer().put("port", "3125");

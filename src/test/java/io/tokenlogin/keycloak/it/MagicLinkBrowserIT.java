@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @KeycloakIntegrationTest(config = TokenLoginServerConfig.class)
 public class MagicLinkBrowserIT {
 
-    @InjectRealm(fromJson = "/magic-link-realm.json")
+    @InjectRealm(fromJson = "/magic-realm.json")
     ManagedRealm realm;
 
     @InjectOAuthClient

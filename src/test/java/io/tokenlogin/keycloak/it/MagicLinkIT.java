@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @KeycloakIntegrationTest(config = TokenLoginServerConfig.class)
 public class MagicLinkIT {
 
-    @InjectRealm(fromJson = "/magic-link-realm.json")
+    @InjectRealm(fromJson = "/magic-realm.json")
     ManagedRealm realm;
 
     @InjectOAuthClient

@@ -11,7 +11,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Admin-console actions on the magic-link example realm ({@code realm-examples/magic-link-realm.json}). */
+/** Admin-console actions on the magic-link example realm ({@code realm-examples/magic-realm.json}). */
 public final class MagicRealm {
 
     private MagicRealm() {

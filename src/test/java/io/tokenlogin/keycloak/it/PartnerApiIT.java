@@ -51,7 +51,7 @@ public class PartnerApiIT {
     static final String PARTNER_SECRET = "demo-only-partner-backend-secret";
     static final WebhookReceiver RECEIVER = new WebhookReceiver();
 
-    @InjectRealm(fromJson = "/magic-link-realm.json")
+    @InjectRealm(fromJson = "/magic-realm.json")
     ManagedRealm realm;
 
     @InjectRealm(ref = "elsewhere", config = OtherRealm.class)

@@ -83,7 +83,7 @@ public final class LoadMain {
             RealmSetup setup = new RealmSetup(base);
             System.out.printf("Importing realm demo (+%d password users) and realm magic (+%d users) ...%n", passwordUsers.size(), magicAddresses.size());
             setup.importDemo(realms.resolve("demo-realm.json"), partnerSecret, clientSecret, smtpPort, passwordUsers);
-            setup.importMagic(realms.resolve("magic-link-realm.json"), smtpPort, magicAddresses);
+            setup.importMagic(realms.resolve("magic-realm.json"), smtpPort, magicAddresses);
             results.setup.put("realmImportSeconds", seconds(t));
             results.setup.put("passwordUsers", passwordUsers.size());
             results.setup.put("magicLinkUsers", magicAddresses.size());
