@@ -10,6 +10,7 @@
 #   bash scripts/bench-load.sh [--quick] --profile=c,e   # also profile these scenarios with JFR
 #   TL_BENCH_DRIVER_ARGS="--order a,b,c,d,e" bash scripts/bench-load.sh --quick    # more driver options (LoadMain)
 #   TL_BENCH_KC_HEAP="-Xms1g -Xmx2g" ...  # Keycloak's heap (default -Xms256m -Xmx1g)
+#   TL_BENCH_KC_OPTS="--cache-embedded-sessions-max-count=100000" ...   # more options for kc.sh start
 #
 # Builds the JAR and the driver (mvn -Pbench package), starts PostgreSQL on 127.0.0.1:15432 (its own data dir
 # /tmp/token-login-bench-pg; Debian's postgresql is installed when missing, see scripts/postgres.sh) and one Keycloak
@@ -82,6 +83,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$WORK" "$OUT"
+rm -f "$OUT"/profile-*.jfr "$OUT"/results.json "$OUT"/results.md "$OUT"/bench-load.png   # nothing stale from an earlier run
 echo "Building the extension and the load driver ..."
 mvn -B -q -Pbench -DskipTests package \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
@@ -130,13 +132,15 @@ PG_PID=$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null || echo 0)
 } > "$OUT/machine.txt"
 
 echo "Starting Keycloak $KC_VERSION (production mode) on http://127.0.0.1:$HTTP_PORT (log: $WORK/keycloak.log) ..."
+# fixed compiler threads: the driver reads their CPU apart (JIT warm-up is not a cost of the sign-ins)
 KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin JAVA_OPTS_KC_HEAP="${TL_BENCH_KC_HEAP:--Xms256m -Xmx1g}" \
+  JAVA_OPTS_APPEND="-XX:-UseDynamicNumberOfCompilerThreads" \
   "$KC_HOME/bin/kc.sh" start --optimized \
   --db-url="jdbc:postgresql://127.0.0.1:$PG_PORT/kc_bench" --db-username=keycloak --db-password=keycloak \
   --http-enabled=true --http-host=127.0.0.1 --http-port=$HTTP_PORT --http-management-port=$MGMT_PORT \
   --hostname="http://127.0.0.1:$HTTP_PORT" \
   --cache-embedded-network-bind-address=127.0.0.1 --cache-embedded-network-bind-port=$JGROUPS_PORT \
-  > "$WORK/keycloak.log" 2>&1 &
+  ${TL_BENCH_KC_OPTS:-} > "$WORK/keycloak.log" 2>&1 &
 KC_SH=$!
 up=$(date +%s)
 until curl -fs -o /dev/null "http://127.0.0.1:$HTTP_PORT/realms/master"; do

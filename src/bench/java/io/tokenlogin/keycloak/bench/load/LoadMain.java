@@ -22,20 +22,22 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The load driver of scripts/bench-load.sh, in its own JVM: imports the benchmark realms into a running Keycloak,
- * seeds users, runs the five sign-in scenarios closed-loop at fixed concurrency levels while reading Keycloak's
- * CPU time from /proc, profiles what misses a target (JFR), checks the heap after 10,000 partner sign-ins, and
+ * seeds users, warms up on all scenarios at once, runs the five sign-in scenarios closed-loop at fixed concurrency
+ * levels (level by level, every scenario in turn) while reading Keycloak's CPU time from /proc, profiles the
+ * extension's flows and what misses a target (JFR), checks the heap after 10,000 partner sign-ins, and
  * writes target/bench/results.json, results.md, bench-load.png (and, with --publish, BENCHMARKS.md and the plot
  * under docs/).
  *
  * <pre>
  * LoadMain --base http://127.0.0.1:18080 --kc-pid N [--pg-pid N] [--quick] [--smtp-port 13025] [--out target/bench]
  *          [--realms realm-examples] [--profile a,c] [--publish] [--command "..."] [--started epochSeconds]
- *          [--machine file] [--keycloak-version V] [--clock-ticks 100]
+ *          [--machine file] [--keycloak-version V] [--clock-ticks 100] [--order e,d,b,a,c] [--warmup s] [--window s]
+ * LoadMain --render target/bench/results.json [--out dir] [--publish [--repo .]]   (re-render a run's reports)
  * </pre>
  */
 public final class LoadMain {
 
-    /** Scenario order: the magic-link entries (60 s) and earlier single-use entries have expired before the heap phase. */
+    /** Scenario order within each level. */
     static final List<String> ORDER = List.of("e", "d", "b", "a", "c");
 
     private LoadMain() {
@@ -43,15 +45,25 @@ public final class LoadMain {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = parse(argv);
+        if (args.containsKey("render")) {
+            // regenerate results.md, the plot (and with --publish BENCHMARKS.md) from a results.json, without load
+            Results results = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                    .readValue(Path.of(args.get("render")).toFile(), Results.class);
+            Path out = Path.of(args.getOrDefault("out", "target/bench"));
+            Report.write(results, out, args.containsKey("publish") ? Path.of(args.getOrDefault("repo", ".")) : null);
+            System.out.println(Files.readString(out.resolve("results.md")));
+            return;
+        }
         boolean quick = args.containsKey("quick");
         String base = args.getOrDefault("base", "http://127.0.0.1:18080");
         Path out = Path.of(args.getOrDefault("out", "target/bench"));
         Path realms = Path.of(args.getOrDefault("realms", "realm-examples"));
         Files.createDirectories(out);
         int[] levels = quick ? new int[] {1, 4} : new int[] {1, 4, 16};
-        double warmup = quick ? 3 : 10;
+        double warmup = Double.parseDouble(args.getOrDefault("warmup", quick ? "20" : "60"));
         double ramp = quick ? 1 : 2;
-        double window = quick ? 4 : 15;
+        double window = Double.parseDouble(args.getOrDefault("window", quick ? "4" : "15"));
         long maxPerUser = 100_000;
 
         Probes probes = new Probes(Long.parseLong(args.get("kc-pid")), Long.parseLong(args.getOrDefault("pg-pid", "0")),
@@ -95,7 +107,7 @@ public final class LoadMain {
                     returningIds, magicAddresses, mailbox, runId));
 
             t = System.nanoTime();
-            long seeded = countedLoad(4, returningIds.size(), 120, (agent, n) -> scenarios.partnerLink(agent, returningIds.get((int) n)), agents, null);
+            long seeded = countedLoad(4, returningIds.size(), 120, (agent, n) -> scenarios.partnerLink(agent, returningIds.get((int) n), new Steps()), agents, null);
             results.setup.put("returningPartnerUsersSeeded", seeded);
             results.setup.put("returningSeedSeconds", seconds(t));
             if (seeded != returningIds.size()) {
@@ -115,30 +127,36 @@ public final class LoadMain {
             Probes.Snapshot i1 = probes.snapshot();
             results.setup.put("idleKeycloakCores", Heap.round((i1.keycloak() - i0.keycloak()) / idle * 100) / 100);
             results.setup.put("idleMachineBusyCores", Heap.round((i1.machineBusy() - i0.machineBusy()) / idle * 100) / 100);
-            System.out.printf("Idle Keycloak: %.3f cores; machine meanwhile: %.2f cores busy%n",
-                    (i1.keycloak() - i0.keycloak()) / idle, (i1.machineBusy() - i0.machineBusy()) / idle);
+            System.out.printf("Idle Keycloak: %.3f cores (+%.3f JIT); machine meanwhile: %.2f cores busy%n",
+                    (i1.keycloak() - i0.keycloak()) / idle, (i1.keycloakJit() - i0.keycloakJit()) / idle, (i1.machineBusy() - i0.machineBusy()) / idle);
 
-            // warm every scenario up first (JIT, caches, pools), so no scenario is measured on a colder server than another
-            int wc = Math.min(4, levels[levels.length - 1]);
-            Map<String, Results.Warmup> warmups = new HashMap<>();
+            // warm up on all scenarios at once, so that the JIT compiles Keycloak for the whole mix of paths rather than for
+            // whichever scenario happens to run first (and deoptimizes when the next one starts)
             List<String> order = args.containsKey("order") ? List.of(args.get("order").split(",")) : ORDER;
-            for (String id : order) {
-                Scenarios.Scenario s = byId.get(id);
-                Runner.Level w = runner.run(s, wc, 0, warmup, maxPerUser);
-                warmups.put(id, new Results.Warmup(wc, warmup, w.signInsInLevel(), w.errors(), w.errorKinds()));
-                System.out.printf("warm-up (%s) %2d users %5.1f s: %5d sign-ins, %d errors%s%n", id, wc, warmup, w.signInsInLevel(), w.errors(),
-                        w.errors() > 0 ? " " + w.errorKinds() + " " + w.errorSamples() : "");
+            List<Scenarios.Scenario> mix = order.stream().map(byId::get).toList();
+            int wc = Math.min(agents.length, 2 * mix.size());
+            Runner.Level w = runner.run(Scenarios.mixed(mix), wc, 0, warmup, maxPerUser);
+            results.setup.put("warmup", Map.of("users", wc, "seconds", warmup, "signIns", w.signInsInLevel(), "errors", w.errors(),
+                    "errorKinds", w.errorKinds(), "keycloakJitCpuSeconds", Heap.round(w.keycloakJitCpuSeconds())));
+            System.out.printf("warm-up, all scenarios at once, %d users %.0f s: %d sign-ins, %d errors%s; JIT compiler %.1f CPU-s%n", wc, warmup,
+                    w.signInsInLevel(), w.errors(), w.errors() > 0 ? " " + w.errorKinds() + " " + w.errorSamples() : "", w.keycloakJitCpuSeconds());
+
+            // level by level, every scenario in turn: a change in the machine's other load hits all scenarios alike
+            Map<String, List<Runner.Level>> measured = new HashMap<>();
+            for (int c : levels) {
+                System.out.printf("%n--- %d concurrent users ---%n", c);
+                for (String id : order) {
+                    Scenarios.Scenario s = byId.get(id);
+                    Runner.Level l = runner.run(s, c, ramp, window, maxPerUser);
+                    measured.computeIfAbsent(id, k -> new ArrayList<>()).add(l);
+                    System.out.printf("(%s) %s%n", s.id(), s.title());
+                    print(l);
+                    printSteps(l);
+                }
             }
             for (String id : order) {
                 Scenarios.Scenario s = byId.get(id);
-                System.out.printf("%n(%s) %s%n", s.id(), s.title());
-                List<Runner.Level> measured = new ArrayList<>();
-                for (int c : levels) {
-                    Runner.Level l = runner.run(s, c, ramp, window, maxPerUser);
-                    measured.add(l);
-                    print(l);
-                }
-                results.scenarios.add(new Results.ScenarioResult(s.id(), s.title(), warmups.get(id), measured));
+                results.scenarios.add(new Results.ScenarioResult(s.id(), s.title(), measured.get(id)));
             }
             results.scenarios.sort((x, y) -> x.id().compareTo(y.id()));
             Report.evaluate(results);
@@ -159,7 +177,12 @@ public final class LoadMain {
             toProfile.removeIf(id -> !byId.containsKey(id));
             int pc = levels[levels.length - 1];
             double profileWindow = quick ? 4 : 15;
-            for (String id : new TreeMap<String, String>(toMap(toProfile)).keySet()) {
+            // the magic link first: its entries live longest (polling handle 90 s) and must be gone before the heap baseline
+            List<String> profileOrder = new ArrayList<>(new TreeMap<String, String>(toMap(toProfile)).keySet());
+            if (profileOrder.remove("e")) {
+                profileOrder.add(0, "e");
+            }
+            for (String id : profileOrder) {
                 Scenarios.Scenario s = byId.get(id);
                 Path file = out.resolve("profile-" + id + ".jfr").toAbsolutePath();
                 Files.deleteIfExists(file);
@@ -172,13 +195,38 @@ public final class LoadMain {
                         p.samples(), p.underOurCodePercent(), p.byComponentPercent(), p.topCharged().subList(0, Math.min(5, p.topCharged().size())));
             }
 
-            // when (c) misses a target: how much of it is the link request itself
+            // how much of (c) is the link request itself: the link alone and the whole (c), interleaved, same concurrency
             if (toProfile.contains("c")) {
                 Scenarios.Scenario link = scenarios.linkOnly();
-                System.out.printf("%nDiagnostic (%s) %s%n", link.id(), link.title());
-                Runner.Level l = runner.run(link, pc, ramp, window, maxPerUser);
-                print(l);
-                results.diagnostics.add(new Results.ScenarioResult(link.id(), link.title(), null, List.of(l)));
+                Scenarios.Scenario whole = byId.get("c");
+                System.out.printf("%nDiagnostic: (%s) %s, interleaved with (c)%n", link.id(), link.title());
+                List<Runner.Level> linkLevels = new ArrayList<>();
+                List<Runner.Level> wholeLevels = new ArrayList<>();
+                double dw = quick ? 3 : 8;
+                for (int round = 0; round < 2; round++) {
+                    Runner.Level l = runner.run(link, pc, ramp, dw, maxPerUser);
+                    print(l);
+                    linkLevels.add(l);
+                    Runner.Level c;
+                    if (round == 1) {
+                        // what the whole sign-in spends its CPU on now
+                        Path file = out.resolve("profile-c-interleaved.jfr").toAbsolutePath();
+                        Files.deleteIfExists(file);
+                        c = runner.run(whole, pc, ramp, dw, maxPerUser, () -> Profiler.start(probes, "tl-bench-ci"),
+                                () -> Profiler.stop(probes, "tl-bench-ci", file));
+                        Profiler.Profile p = Profiler.analyse("c (interleaved)", pc, dw, file);
+                        results.profiles.add(p);
+                        System.out.printf("  profile: under io.tokenlogin %.1f %%; %s%n  top: %s%n", p.underOurCodePercent(), p.byComponentPercent(),
+                                p.topCharged().subList(0, Math.min(6, p.topCharged().size())));
+                    } else {
+                        c = runner.run(whole, pc, ramp, dw, maxPerUser);
+                    }
+                    print(c);
+                    printSteps(c);
+                    wholeLevels.add(c);
+                }
+                results.diagnostics.add(new Results.ScenarioResult(link.id(), link.title(), linkLevels));
+                results.diagnostics.add(new Results.ScenarioResult("c (interleaved)", whole.title(), wholeLevels));
             }
 
             if (!quick) {
@@ -201,27 +249,33 @@ public final class LoadMain {
     static Results.HeapPhase heapPhase(Probes probes, Agent[] agents, Scenarios scenarios) throws Exception {
         int n = 10_000;
         int concurrency = 8;
-        System.out.printf("%nHeap: waiting 40 s for earlier single-use entries to expire, then %d partner sign-ins ...%n", n);
-        Thread.sleep(40_000);
+        System.out.printf("%nHeap: waiting 100 s for earlier single-use entries to expire and be purged, then %d partner sign-ins ...%n", n);
+        // Infinispan drops expired entries from memory when its reaper runs (every minute): the last partner tokens
+        // (35 s) and magic-link entries (30 s, polling 90 s) of the profiles and the diagnostic are purged after 100 s
+        Thread.sleep(100_000);
         Heap heap = new Heap(probes);
         Heap.Point before = heap.measure("baseline");
         Scenarios.Scenario s = scenarios.returning(true);
         long t = System.nanoTime();
+        Probes.Snapshot cpu0 = probes.snapshot();
         LongAdder errors = new LongAdder();
-        long done = countedLoad(concurrency, n, 600, (agent, i) -> s.signIn(agent, (int) (i % concurrency), concurrency, i / concurrency), agents, errors);
+        long done = countedLoad(concurrency, n, 600, (agent, i) -> s.signIn(agent, (int) (i % concurrency), concurrency, i / concurrency, new Steps()), agents, errors);
         double secs = seconds(t);
-        System.out.printf("  %d sign-ins (+logout) in %.1f s (%.1f/s), %d errors%n", done, secs, done / secs, errors.sum());
+        Probes.Snapshot cpu1 = probes.snapshot();
+        double cpuMs = done == 0 ? 0 : Heap.round((cpu1.keycloak() - cpu0.keycloak()) * 1000 / done);
+        System.out.printf("  %d sign-ins (+logout) in %.1f s (%.1f/s), %d errors, Keycloak CPU %.2f ms per sign-in+logout%n",
+                done, secs, done / secs, errors.sum(), cpuMs);
         heap.measure("right after " + done + " sign-ins");
         Thread.sleep(40_000);
         Heap.Point after = heap.measure("40 s later (tokens expired)");
-        // Infinispan purges expired entries lazily or when its reaper runs: look again, bounded
+        // expired entries leave memory when Infinispan's reaper runs (every minute): look again, bounded
         for (int i = 0; i < 6 && after.singleUseEntries() > before.singleUseEntries() + 100; i++) {
             Thread.sleep(15_000);
             after = heap.measure((55 + 15 * i) + " s later");
         }
         double growth = Heap.round(after.heapUsedMb() - before.heapUsedMb());
         double tolerance = Math.max(16, Heap.round(before.heapUsedMb() * 0.05));
-        return new Results.HeapPhase(n, done, errors.sum(), Heap.round(secs), Heap.round(done / secs), concurrency,
+        return new Results.HeapPhase(n, done, errors.sum(), Heap.round(secs), Heap.round(done / secs), cpuMs, concurrency,
                 "each sign-in: partner link (bench-partner, maxTokenLifetime 30 s, clockSkew 5 s) + silent authorize + code"
                         + " exchange + logout (refresh-token logout ends Keycloak's user session, so only single-use entries could stay)",
                 heap.points, heap.singleUseClasses, growth, tolerance,
@@ -270,11 +324,20 @@ public final class LoadMain {
         return ok.sum();
     }
 
+    static void printSteps(Runner.Level l) {
+        if (!l.steps().isEmpty()) {
+            StringBuilder b = new StringBuilder("      steps (mean/p95 ms):");
+            l.steps().forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.1f/%.1f;", k, v.meanMs(), v.p95Ms())));
+            System.out.println(b);
+        }
+    }
+
     static void print(Runner.Level l) {
         System.out.printf(Locale.ROOT, "  %2d users %5.1f s: %7.1f sign-ins/s  p50 %7.1f  p95 %7.1f  p99 %7.1f ms  errors %d  "
-                        + "KC CPU %6.2f ms/sign-in (%6.1f per CPU-s)  PG %5.2f ms  machine %.2f cores busy (others %.2f), load %.2f%s%n",
+                        + "KC CPU %6.2f ms/sign-in in the window (GC %.2f), %6.2f until idle (+%.1f s), JIT %.1f s  PG %5.2f ms  machine %.2f cores busy (others %.2f), load %.2f%s%n",
                 l.concurrency(), l.windowSeconds(), l.throughput(), l.p50Ms(), l.p95Ms(), l.p99Ms(), l.errors(),
-                l.keycloakCpuMsPerSignIn(), l.signInsPerKeycloakCpuSecond(), l.postgresCpuMsPerSignIn(), l.machineBusyCores(),
+                l.keycloakCpuMsPerSignIn(), l.keycloakGcCpuMsPerSignIn(), l.keycloakCpuMsPerSignInToIdle(), l.drainSeconds(), l.keycloakJitCpuSeconds(),
+                l.postgresCpuMsPerSignIn(), l.machineBusyCores(),
                 l.otherProcessesBusyCores(), l.loadAverage1(), l.errors() > 0 ? "  " + l.errorKinds() + " " + l.errorSamples() : "");
     }
 
@@ -304,7 +367,7 @@ public final class LoadMain {
                 args.put(key, argv[++i]);
             }
         }
-        if (!args.containsKey("kc-pid")) {
+        if (!args.containsKey("kc-pid") && !args.containsKey("render")) {
             throw new IllegalArgumentException("--kc-pid (Keycloak's java process) is required");
         }
         return args;

@@ -43,7 +43,7 @@ final class Plot {
         g.drawString("closed loop, one Keycloak in production mode on PostgreSQL; driver on the same machine; log scales", 20, 52);
         panel(g, r, 20, "Throughput (sign-ins/s)", Runner.Level::throughput);
         panel(g, r, 20 + PANEL_W, "p95 latency (ms)", Runner.Level::p95Ms);
-        panel(g, r, 20 + 2 * PANEL_W, "Sign-ins per Keycloak CPU second", Runner.Level::signInsPerKeycloakCpuSecond);
+        panel(g, r, 20 + 2 * PANEL_W, "Sign-ins per Keycloak CPU second", l -> l.keycloakCpuMsPerSignInToIdle() == 0 ? 0 : 1000 / l.keycloakCpuMsPerSignInToIdle());
         // legend
         int x = 80;
         int y = TOP + PANEL_H + 75;

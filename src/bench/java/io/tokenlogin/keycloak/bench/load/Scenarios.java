@@ -33,7 +33,7 @@ final class Scenarios {
 
         String title();
 
-        void signIn(Agent agent, int vu, int concurrency, long iteration) throws Exception;
+        void signIn(Agent agent, int vu, int concurrency, long iteration, Steps steps) throws Exception;
     }
 
     /** A step answered with an unexpected status or page; {@link #kind} groups errors in the report. */
@@ -74,16 +74,19 @@ final class Scenarios {
     Scenario password() {
         return new Named("a", "password sign-in (browser form + code exchange)") {
             @Override
-            public void signIn(Agent agent, int vu, int concurrency, long iteration) throws Exception {
+            public void signIn(Agent agent, int vu, int concurrency, long iteration, Steps steps) throws Exception {
                 agent.newBrowser();
                 String user = s.passwordUsers().get(pick(vu, concurrency, iteration, s.passwordUsers().size()));
                 Pkce pkce = new Pkce();
                 HttpResponse<String> page = agent.get(authorize("demo", pkce));
+                steps.mark("GET authorize");
                 expect("GET authorize (login form)", page, 200);
                 HttpResponse<String> posted = agent.postForm(formAction(page, "kc-form-login"),
                         "username", user, "password", s.password(), "credentialId", "");
+                steps.mark("POST password");
                 expect("POST login form", posted, 302);
                 exchange(agent, "demo", code(posted), pkce);
+                steps.mark("POST token");
             }
         };
     }
@@ -92,9 +95,10 @@ final class Scenarios {
     Scenario clientCredentials() {
         return new Named("b", "client-credentials grant") {
             @Override
-            public void signIn(Agent agent, int vu, int concurrency, long iteration) throws Exception {
+            public void signIn(Agent agent, int vu, int concurrency, long iteration, Steps steps) throws Exception {
                 HttpResponse<String> r = agent.postForm(s.base() + "/realms/demo/protocol/openid-connect/token",
                         "grant_type", "client_credentials", "client_id", "bench-service", "client_secret", s.clientSecret());
+                steps.mark("POST token");
                 expect("POST token (client_credentials)", r, 200);
                 if (!r.body().contains("\"access_token\"")) {
                     throw new Unexpected("POST token (client_credentials)", "no access_token");
@@ -107,9 +111,9 @@ final class Scenarios {
     Scenario returning(boolean logout) {
         return new Named(logout ? "c+logout" : "c", "partner link, returning user (link + silent authorize + code exchange)") {
             @Override
-            public void signIn(Agent agent, int vu, int concurrency, long iteration) throws Exception {
+            public void signIn(Agent agent, int vu, int concurrency, long iteration, Steps steps) throws Exception {
                 String id = s.returningIds().get(pick(vu, concurrency, iteration, s.returningIds().size()));
-                String tokens = partnerLink(agent, id);
+                String tokens = partnerLink(agent, id, steps);
                 if (logout) {
                     Matcher m = REFRESH.matcher(tokens);
                     if (!m.find()) {
@@ -117,6 +121,7 @@ final class Scenarios {
                     }
                     HttpResponse<String> out = agent.postForm(s.base() + "/realms/demo/protocol/openid-connect/logout",
                             "client_id", "demo-app", "refresh_token", m.group(1));
+                    steps.mark("POST logout");
                     expect("POST logout", out, 204);
                 }
             }
@@ -127,11 +132,13 @@ final class Scenarios {
     Scenario linkOnly() {
         return new Named("c-link", "partner link request alone, returning user (GET link -> 303; no authorize, no code exchange)") {
             @Override
-            public void signIn(Agent agent, int vu, int concurrency, long iteration) throws Exception {
+            public void signIn(Agent agent, int vu, int concurrency, long iteration, Steps steps) throws Exception {
                 agent.newBrowser();
                 String id = s.returningIds().get(pick(vu, concurrency, iteration, s.returningIds().size()));
                 String token = s.partner().nested().userUuid(id).email(id + "@partner.bench.test").intendedUrl(LANDING).ttlSeconds(30).sign();
+                steps.mark("sign token (driver)");
                 HttpResponse<String> link = agent.get(s.base() + "/realms/demo/token-login/login/" + token);
+                steps.mark("GET link");
                 expect("GET partner link", link, 303);
             }
         };
@@ -141,32 +148,37 @@ final class Scenarios {
     Scenario firstSignIn() {
         return new Named("d", "partner link, first sign-in (JIT user + silent authorize + code exchange)") {
             @Override
-            public void signIn(Agent agent, int vu, int concurrency, long iteration) throws Exception {
-                partnerLink(agent, "n" + s.runId() + "-" + newIds.incrementAndGet());
+            public void signIn(Agent agent, int vu, int concurrency, long iteration, Steps steps) throws Exception {
+                partnerLink(agent, "n" + s.runId() + "-" + newIds.incrementAndGet(), steps);
             }
         };
     }
 
     /** Signs {@code id} in with a fresh partner token; returns the token response. */
-    String partnerLink(Agent agent, String id) throws Exception {
+    String partnerLink(Agent agent, String id, Steps steps) throws Exception {
         agent.newBrowser();
         String token = s.partner().nested().userUuid(id).email(id + "@partner.bench.test").intendedUrl(LANDING).ttlSeconds(30).sign();
+        steps.mark("sign token (driver)");
         HttpResponse<String> link = agent.get(s.base() + "/realms/demo/token-login/login/" + token);
+        steps.mark("GET link");
         expect("GET partner link", link, 303);
         if (!LANDING.equals(location(link))) {
             throw new Unexpected("GET partner link", "landed on " + location(link));
         }
         Pkce pkce = new Pkce();
         HttpResponse<String> silent = agent.get(authorize("demo", pkce));
+        steps.mark("GET authorize (SSO)");
         expect("GET authorize (SSO)", silent, 302);
-        return exchange(agent, "demo", code(silent), pkce);
+        String tokens = exchange(agent, "demo", code(silent), pkce);
+        steps.mark("POST token");
+        return tokens;
     }
 
     /** (e) Email magic link: email form, mail, confirm page and its POST, resume, code exchange. */
     Scenario magicLink() {
         return new Named("e", "email magic link (form + mail + confirm + resume + code exchange)") {
             @Override
-            public void signIn(Agent agent, int vu, int concurrency, long iteration) throws Exception {
+            public void signIn(Agent agent, int vu, int concurrency, long iteration, Steps steps) throws Exception {
                 agent.newBrowser();
                 // concurrent users never share an address
                 int slots = Math.max(1, s.magicAddresses().size() / concurrency);
@@ -174,24 +186,41 @@ final class Scenarios {
                 s.mailbox().clear(email);
                 Pkce pkce = new Pkce();
                 HttpResponse<String> form = agent.get(authorize("magic", pkce));
+                steps.mark("GET authorize");
                 expect("GET authorize (email form)", form, 200);
                 HttpResponse<String> sent = agent.postForm(formAction(form, null), "email", email);
+                steps.mark("POST email");
                 expect("POST email", sent, 200);
                 String link = s.mailbox().awaitLink(email, 10_000);
+                steps.mark("mail arrives");
                 if (link == null) {
                     throw new Unexpected("mail", "none within 10 s");
                 }
                 HttpResponse<String> page = agent.get(link);
+                steps.mark("GET link page");
                 expect("GET magic link", page, 200);
                 if (!page.body().contains("id=\"ml-confirm\"")) {
                     throw new Unexpected("GET magic link", "no confirm button (not the same browser?)");
                 }
                 String key = link.substring(link.indexOf("key=") + 4);
                 HttpResponse<String> confirmed = agent.postForm(formAction(page, null), "key", key, "confirm", "");
+                steps.mark("POST confirm");
                 expect("POST confirm", confirmed, 303);
                 HttpResponse<String> resumed = agent.get(location(confirmed));
+                steps.mark("GET resume");
                 expect("GET resume", resumed, 302);
                 exchange(agent, "magic", code(resumed), pkce);
+                steps.mark("POST token");
+            }
+        };
+    }
+
+    /** Every scenario at once: virtual user v runs scenario v mod n (warm-up on a realistic mix of traffic). */
+    static Scenario mixed(List<Scenario> scenarios) {
+        return new Named("mix", "all scenarios at once") {
+            @Override
+            public void signIn(Agent agent, int vu, int concurrency, long iteration, Steps steps) throws Exception {
+                scenarios.get(vu % scenarios.size()).signIn(agent, vu, concurrency, iteration, steps);
             }
         };
     }
