@@ -78,7 +78,7 @@ public final class ApiMagicLinks {
                     MagicLinkMailer.TEMPLATE, attributes);
             return true;
         } catch (EmailException e) {
-            LOG.warnf("Could not mail an API magic link in realm %s: %s", realm.getName(), e.getMessage());
+            LOG.warnf("Could not mail an API magic link in realm %s: %s", realm.getName(), MagicLinkMailer.failure(e));
             return false;
         }
     }

@@ -78,10 +78,19 @@ final class MagicLinkMailer {
             event.success();
             return true;
         } catch (EmailException e) {
-            LOG.warnf("Could not send a magic-link mail in realm %s: %s", realm.getName(), e.getMessage());
+            LOG.warnf("Could not send a magic-link mail in realm %s: %s", realm.getName(), failure(e));
             event.detail(Details.REASON, "smtp").error("email_send_failed");
             return false;
         }
+    }
+
+    /** What failed, by exception types only: a mail server's message may echo parts of the mail (the link). */
+    static String failure(Throwable e) {
+        StringBuilder b = new StringBuilder(e.getClass().getSimpleName());
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            b.append(" <- ").append(c.getClass().getSimpleName());
+        }
+        return b.toString();
     }
 
     private static void markFailed(KeycloakSession s, Mail mail) {
