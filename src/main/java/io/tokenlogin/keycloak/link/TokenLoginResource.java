@@ -1,7 +1,6 @@
 package io.tokenlogin.keycloak.link;
 
 import io.tokenlogin.keycloak.magiclink.MagicLinkResource;
-import io.tokenlogin.keycloak.partner.PartnerPolicy;
 import io.tokenlogin.keycloak.partner.PartnerTokenVerifier;
 import io.tokenlogin.keycloak.partner.TokenError;
 import io.tokenlogin.keycloak.partner.TokenRejectedException;
@@ -38,8 +37,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * {@code /realms/{realm}/token-login/login[/{token}]}: a partner link. Verifies the token of the partner named by its
- * {@code iss}, validates the landing URL against the partner's landing client, opens an SSO session and answers
+ * {@code /realms/{realm}/token-login/login[/{token}]}: a partner link. Verifies the token of the enabled partner
+ * identity provider whose Client ID is its {@code iss}, validates the landing URL against the partner's landing client, opens an SSO session and answers
  * 303 to the landing URL; on failure 303 to the partner's {@code errorRedirect?error=<code>} or a themed error page.
  */
 public class TokenLoginResource {
@@ -134,7 +133,7 @@ public class TokenLoginResource {
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(EventType.LOGIN).detail(Details.AUTH_METHOD, PartnerSignIn.AUTH_METHOD);
         LinkResponses responses = new LinkResponses(session, realm, event, transport.cookieSeen());
-        PartnerPolicy partner = null;
+        PartnerDirectory.Partner partner = null;
         try {
             TokenTransport.Found found = transport.single();
             if (found == null) {
@@ -143,19 +142,19 @@ public class TokenLoginResource {
             String issuer = PartnerTokenVerifier.peekIssuer(found.token());
             partner = PartnerDirectory.byIssuer(session, realm, issuer)
                     .orElseThrow(() -> new TokenRejectedException(TokenError.UNKNOWN_ISSUER, "no partner with this issuer"));
-            event.detail(PartnerSignIn.DETAIL_PARTNER, partner.alias());
-            ClientModel client = Landing.client(session, realm, partner);
+            event.detail(PartnerSignIn.DETAIL_PARTNER, partner.alias()).detail(Details.IDENTITY_PROVIDER, partner.alias());
+            ClientModel client = Landing.client(session, realm, partner.policy());
             event.client(client);
             Instant now = Instant.now();
-            VerifiedPartnerToken token = PartnerSignIn.verify(partner, found.token(), now);
-            String landing = Landing.url(session, partner, client, token.intendedUrl());
+            VerifiedPartnerToken token = PartnerSignIn.verify(partner.policy(), found.token(), now);
+            String landing = Landing.url(session, partner.policy(), client, token.intendedUrl());
             event.detail(Details.REDIRECT_URI, landing);
             PartnerUsers.Resolved resolved = PartnerSignIn.complete(session, realm, partner, token, now, event);
             UserSessionModel userSession = SsoSessions.open(session, realm, resolved.user(), PartnerSignIn.AUTH_METHOD);
             event.user(resolved.user()).session(userSession).detail(Details.USERNAME, resolved.user().getUsername()).success();
             return responses.redirect(URI.create(landing));
         } catch (TokenRejectedException e) {
-            return responses.failure(partner, e);
+            return responses.failure(partner == null ? null : partner.policy(), e);
         } catch (RuntimeException e) {
             // a server-side fault (database unreachable, ...): nothing of this request is kept, the user may retry
             session.getTransactionManager().setRollbackOnly();

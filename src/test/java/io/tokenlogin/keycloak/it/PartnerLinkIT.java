@@ -76,7 +76,10 @@ public class PartnerLinkIT {
         assertEquals(Boolean.TRUE, first.getEmailVerified(), "the demo nested partner trusts emails");
 
         UserRepresentation user = realm.admin().users().get(first.getSubject()).toRepresentation();
-        assertEquals(List.of("publicala:" + uuid), user.getAttributes().get("token-login-id"), "visible to admins on the user");
+        var links = realm.admin().users().get(first.getSubject()).getFederatedIdentity();
+        assertEquals(1, links.size(), "one identity provider link, visible to admins on the user");
+        assertEquals("publicala", links.get(0).getIdentityProvider());
+        assertEquals(uuid, links.get(0).getUserId());
         assertEquals(List.of("https://img.example/p.jpg"), user.getAttributes().get("picture"));
         assertFalse(user.getRequiredActions().contains("TERMS_AND_CONDITIONS"));
 

@@ -1,10 +1,7 @@
 package io.tokenlogin.keycloak.it;
 
 import jakarta.ws.rs.core.Response;
-import org.keycloak.admin.client.resource.AuthenticationManagementResource;
-import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
-import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
-import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
+import org.keycloak.representations.idm.IdentityProviderRepresentation;
 import org.keycloak.testframework.realm.ManagedRealm;
 
 import java.util.HashMap;
@@ -13,44 +10,37 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Adds partners the way an admin does in the console: an {@code external-token} execution in a flow, with an
- * authenticator config whose alias names the partner. They live in a flow of their own, not bound to the browser
- * flow, which is enough for the link endpoint (it looks the partner up by issuer across the realm).
+ * Adds partners the way an admin does: an identity provider of type {@code token-login-partner} through the admin
+ * REST API (validated on save, as in the console). The link endpoint needs no flow for them.
  */
 public final class TestPartners {
 
-    public static final String FLOW = "test-partners";
+    public static final String TYPE = "token-login-partner";
 
     private TestPartners() {
     }
 
-    /** Adds a partner; {@code overrides} wins over the defaults (flat shape, landing client account-console). */
+    /** A partner; {@code overrides} win over the defaults (flat shape, landing client account-console); 'trustEmail' is the generic switch. */
     public static void add(ManagedRealm realm, String alias, String issuer, String secret, Map<String, String> overrides) {
-        AuthenticationManagementResource flows = realm.admin().flows();
-        if (flows.getFlows().stream().noneMatch(f -> FLOW.equals(f.getAlias()))) {
-            AuthenticationFlowRepresentation flow = new AuthenticationFlowRepresentation();
-            flow.setAlias(FLOW);
-            flow.setProviderId("basic-flow");
-            flow.setTopLevel(true);
-            flow.setBuiltIn(false);
-            flow.setDescription("partners used by the integration tests");
-            try (Response r = flows.createFlow(flow)) {
-                assertEquals(201, r.getStatus());
-            }
+        IdentityProviderRepresentation rep = representation(alias, issuer, secret, overrides);
+        try (Response r = realm.admin().identityProviders().create(rep)) {
+            assertEquals(201, r.getStatus(), () -> r.readEntity(String.class));
         }
-        flows.addExecution(FLOW, Map.of("provider", "external-token"));
-        AuthenticationExecutionInfoRepresentation execution = flows.getExecutions(FLOW).stream()
-                .filter(e -> e.getAuthenticationConfig() == null).findFirst().orElseThrow();
-        Map<String, String> config = new HashMap<>();
-        config.put("issuer", issuer);
-        config.put("secret", secret);
-        config.put("clientId", "account-console");
-        config.putAll(overrides);
-        AuthenticatorConfigRepresentation rep = new AuthenticatorConfigRepresentation();
+    }
+
+    public static IdentityProviderRepresentation representation(String alias, String issuer, String secret, Map<String, String> overrides) {
+        IdentityProviderRepresentation rep = new IdentityProviderRepresentation();
         rep.setAlias(alias);
+        rep.setProviderId(TYPE);
+        rep.setEnabled(true);
+        Map<String, String> config = new HashMap<>();
+        config.put("clientId", issuer);
+        config.put("clientSecret", secret);
+        config.put("landingClient", "account-console");
+        config.putAll(overrides);
+        String trust = config.remove("trustEmail");
+        rep.setTrustEmail(Boolean.parseBoolean(trust));
         rep.setConfig(config);
-        try (Response r = flows.newExecutionConfig(execution.getId(), rep)) {
-            assertEquals(201, r.getStatus());
-        }
+        return rep;
     }
 }

@@ -18,6 +18,10 @@ public class TokenLoginServerConfig implements KeycloakServerConfig {
 
     public static final String VAULT_KEY = "vaulted-partner-secret";
     public static final String VAULTED_SECRET = "vault-held-secret-for-the-integration-tests-0123456789";
+    /** A rotating partner's previous secret: Keycloak shows a custom field in clear, so it must come from the vault. */
+    public static final String PREVIOUS_KEY = "rotating-previous-secret";
+    public static final String PREVIOUS_SECRET = "rotating-partner-old-secret-0123456789abcdef";
+    public static final String SHORT_KEY = "too-short-secret";
 
     @Override
     public KeycloakServerConfigBuilder configure(KeycloakServerConfigBuilder config) {
@@ -32,6 +36,8 @@ public class TokenLoginServerConfig implements KeycloakServerConfig {
             Files.createDirectories(dir);
             // file vault naming: <realm>_<key>, underscores in either doubled
             Files.writeString(dir.resolve(Demo.REALM + "_" + VAULT_KEY), VAULTED_SECRET, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(Demo.REALM + "_" + PREVIOUS_KEY.replace("_", "__")), PREVIOUS_SECRET, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(Demo.REALM + "_" + SHORT_KEY), "only-20-bytes-long!!", StandardCharsets.UTF_8);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

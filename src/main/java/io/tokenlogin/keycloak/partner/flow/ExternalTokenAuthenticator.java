@@ -1,6 +1,5 @@
 package io.tokenlogin.keycloak.partner.flow;
 
-import io.tokenlogin.keycloak.partner.PartnerPolicy;
 import io.tokenlogin.keycloak.partner.PartnerTokenVerifier;
 import io.tokenlogin.keycloak.partner.TokenError;
 import io.tokenlogin.keycloak.partner.TokenRejectedException;
@@ -10,19 +9,23 @@ import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.events.Details;
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.endpoints.AuthorizationEndpoint;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Browser-flow step {@code external-token}: when the authorization request carries a partner token, signs its user
  * in without a prompt; with no token it steps aside (attempted) so the rest of the flow runs; a bad token fails with
- * the SPEC error code, an event and an error page. One execution = one partner; a token of a sibling partner is left
- * to that sibling's execution.
+ * the SPEC error code, an event and an error page. It accepts the realm's partner identity providers, or the subset
+ * its config names; a token of a partner that a sibling step accepts is left to that sibling.
  */
 public class ExternalTokenAuthenticator implements Authenticator {
 
@@ -47,18 +50,18 @@ public class ExternalTokenAuthenticator implements Authenticator {
             return;
         }
         TokenTransport.noStore(context.getSession().getContext().getHttpResponse());
-        Optional<PartnerPolicy> own = PartnerDirectory.policyOf(context.getSession(), context.getAuthenticatorConfig());
-        PartnerPolicy partner = null;
+        KeycloakSession session = context.getSession();
+        PartnerDirectory.Partner partner = null;
         try {
             String issuer = PartnerTokenVerifier.peekIssuer(found.token());
-            if (own.isPresent() && own.get().issuer().equals(issuer)) {
-                partner = own.get();
-            } else if (PartnerDirectory.byIssuerInFlow(context.getSession(), context.getRealm(),
-                    context.getExecution().getParentFlow(), issuer).isPresent()) {
-                context.attempted(); // a sibling execution is this token's partner
+            Optional<PartnerDirectory.Partner> mine = PartnerDirectory.byIssuer(session, context.getRealm(), issuer, accepted(context.getAuthenticatorConfig()));
+            if (mine.isPresent()) {
+                partner = mine.get();
+            } else if (acceptedBySibling(context, issuer)) {
+                context.attempted(); // another external-token step of this flow takes this partner
                 return;
             } else {
-                throw new TokenRejectedException(TokenError.UNKNOWN_ISSUER, "no partner with this issuer in the flow");
+                throw new TokenRejectedException(TokenError.UNKNOWN_ISSUER, "no partner with this issuer for this step");
             }
             signIn(context, partner, found);
         } catch (TokenRejectedException e) {
@@ -66,25 +69,44 @@ public class ExternalTokenAuthenticator implements Authenticator {
         }
     }
 
-    private void signIn(AuthenticationFlowContext context, PartnerPolicy partner, TokenTransport.Found found)
+    /** The aliases a step's config names; empty: every partner. */
+    static List<String> accepted(AuthenticatorConfigModel config) {
+        String value = config == null || config.getConfig() == null ? null : config.getConfig().get(ExternalTokenAuthenticatorFactory.PARTNERS);
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split("##")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
+    private static boolean acceptedBySibling(AuthenticationFlowContext context, String issuer) {
+        RealmModel realm = context.getRealm();
+        return realm.getAuthenticationExecutionsStream(context.getExecution().getParentFlow())
+                .filter(e -> ExternalTokenAuthenticatorFactory.PROVIDER_ID.equals(e.getAuthenticator()))
+                .filter(e -> !e.getId().equals(context.getExecution().getId()) && e.getRequirement() != AuthenticationExecutionModel.Requirement.DISABLED)
+                .map(e -> e.getAuthenticatorConfig() == null ? null : realm.getAuthenticatorConfigById(e.getAuthenticatorConfig()))
+                .anyMatch(c -> PartnerDirectory.byIssuer(context.getSession(), realm, issuer, accepted(c)).isPresent());
+    }
+
+    private void signIn(AuthenticationFlowContext context, PartnerDirectory.Partner partner, TokenTransport.Found found)
             throws TokenRejectedException {
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
         Instant now = Instant.now();
         context.getEvent().detail(PartnerSignIn.DETAIL_PARTNER, partner.alias());
-        VerifiedPartnerToken token = PartnerSignIn.verify(partner, found.token(), now);
+        VerifiedPartnerToken token = PartnerSignIn.verify(partner.policy(), found.token(), now);
         PartnerUsers.Resolved resolved = PartnerSignIn.complete(session, realm, partner, token, now, context.getEvent());
         UserModel user = resolved.user();
         if (found.fromCookie()) {
             TokenTransport.expireCookie(session.getContext().getHttpResponse(), "/");
         }
-        context.getEvent().user(user).detail(Details.USERNAME, user.getUsername());
+        context.getEvent().user(user).detail(Details.USERNAME, user.getUsername())
+                .detail(Details.IDENTITY_PROVIDER, partner.alias()).detail(Details.IDENTITY_PROVIDER_USERNAME, token.userId());
         context.getAuthenticationSession().setAuthNote(PartnerSignIn.DETAIL_PARTNER, partner.alias());
         context.setUser(user);
         context.success();
     }
 
-    private void fail(AuthenticationFlowContext context, PartnerPolicy partner, TokenTransport transport, TokenError error) {
+    private void fail(AuthenticationFlowContext context, PartnerDirectory.Partner partner, TokenTransport transport, TokenError error) {
         if (partner != null) {
             context.getEvent().detail(PartnerSignIn.DETAIL_PARTNER, partner.alias());
         }

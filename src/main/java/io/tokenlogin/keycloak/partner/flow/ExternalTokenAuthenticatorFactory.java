@@ -1,6 +1,5 @@
 package io.tokenlogin.keycloak.partner.flow;
 
-import io.tokenlogin.keycloak.partner.PartnerPolicy;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
@@ -12,7 +11,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import java.util.List;
 
-/** Registers {@code external-token} ("Partner token (HS256)"): one execution per partner, configured in the admin console. */
+/** Registers {@code external-token} ("Partner token (HS256)"): signs in the realm's partners (identity providers) inside a browser flow. */
 public class ExternalTokenAuthenticatorFactory implements AuthenticatorFactory {
 
     public static final String PROVIDER_ID = "external-token";
@@ -24,49 +23,13 @@ public class ExternalTokenAuthenticatorFactory implements AuthenticatorFactory {
             AuthenticationExecutionModel.Requirement.REQUIRED,
             AuthenticationExecutionModel.Requirement.DISABLED};
 
+    /** Step config: the aliases of the partner identity providers this step accepts; empty: every partner of the realm. */
+    public static final String PARTNERS = "partners";
+
     private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
-            .property().name(PartnerPolicy.ISSUER).label("Issuer").type(ProviderConfigProperty.STRING_TYPE).required(true)
-            .helpText("Exact 'iss' this partner signs with (case-sensitive). The link endpoint picks the partner by it.").add()
-            .property().name(PartnerPolicy.SECRET).label("Shared secret").type(ProviderConfigProperty.PASSWORD).secret(true).required(true)
-            .helpText("HS256 key, at least 32 bytes. Write ${vault.NAME} to read it from Keycloak's vault.").add()
-            .property().name(PartnerPolicy.PREVIOUS_SECRET).label("Previous secret").type(ProviderConfigProperty.PASSWORD).secret(true)
-            .helpText("Also accepted while the partner rotates to the new secret. ${vault.NAME} works too.").add()
-            .property().name(PartnerPolicy.AUDIENCE).label("Audience").type(ProviderConfigProperty.STRING_TYPE)
-            .helpText("When set, the token's 'aud' must contain exactly this value.").add()
-            .property().name(PartnerPolicy.MAX_TOKEN_LIFETIME).label("Max token lifetime (s)").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("300")
-            .helpText("Refuse tokens whose 'exp' lies further in the future than this plus the clock skew.").add()
-            .property().name(PartnerPolicy.CLOCK_SKEW).label("Clock skew (s)").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("30")
-            .helpText("Leeway for 'exp', 'nbf' and 'iat' (0 to 600).").add()
-            .property().name(PartnerPolicy.SINGLE_USE).label("Single use").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true")
-            .helpText("A token works once, cluster-wide: keyed by 'jti', else by a hash of the token, until it expires.").add()
-            .property().name(PartnerPolicy.REQUIRE_JTI).label("Require jti").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
-            .helpText("Refuse tokens without a 'jti' claim.").add()
-            .property().name(PartnerPolicy.USER_ID_CLAIM).label("User id claim").type(ProviderConfigProperty.STRING_TYPE).defaultValue("sub")
-            .helpText("Claim path (dots for nesting, e.g. user.uuid) of the partner's user id: a string or an integer.").add()
-            .property().name(PartnerPolicy.EMAIL_CLAIM).label("Email claim").type(ProviderConfigProperty.STRING_TYPE).defaultValue("email")
-            .helpText("Claim path of the user's email.").add()
-            .property().name(PartnerPolicy.FIRST_NAME_CLAIM).label("First name claim").type(ProviderConfigProperty.STRING_TYPE).defaultValue("given_name")
-            .helpText("Claim path of the first name.").add()
-            .property().name(PartnerPolicy.LAST_NAME_CLAIM).label("Last name claim").type(ProviderConfigProperty.STRING_TYPE).defaultValue("family_name")
-            .helpText("Claim path of the last name.").add()
-            .property().name(PartnerPolicy.PICTURE_CLAIM).label("Picture claim").type(ProviderConfigProperty.STRING_TYPE).defaultValue("picture")
-            .helpText("Claim path of the picture URL, stored in the user attribute 'picture'.").add()
-            .property().name(PartnerPolicy.TERMS_CLAIM).label("Terms claim").type(ProviderConfigProperty.STRING_TYPE).defaultValue("accept_terms_and_policies")
-            .helpText("Claim path of a boolean; true records terms acceptance and clears the Terms and Conditions required action.").add()
-            .property().name(PartnerPolicy.INTENDED_URL_CLAIM).label("Intended URL claim").type(ProviderConfigProperty.STRING_TYPE).defaultValue("intended_url")
-            .helpText("Claim path of the landing URL for links; it must match the landing client's valid redirect URIs.").add()
-            .property().name(PartnerPolicy.CREATE_USERS).label("Create users").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true")
-            .helpText("Create unknown users just in time.").add()
-            .property().name(PartnerPolicy.TRUST_EMAIL).label("Trust email").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
-            .helpText("Mark the partner's email as verified.").add()
-            .property().name(PartnerPolicy.LINK_BY_EMAIL).label("Link by email").type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
-            .helpText("Attach an unknown partner user to an existing account with the same email. Only with 'Trust email' on.").add()
-            .property().name(PartnerPolicy.CLIENT_ID).label("Landing client").type(ProviderConfigProperty.CLIENT_LIST_TYPE)
-            .helpText("Client whose valid redirect URIs the landing URL must match. Required for sign-in links.").add()
-            .property().name(PartnerPolicy.DEFAULT_REDIRECT).label("Default redirect").type(ProviderConfigProperty.STRING_TYPE)
-            .helpText("Landing URL when the token has none. Empty: the landing client's base URL.").add()
-            .property().name(PartnerPolicy.ERROR_REDIRECT).label("Error redirect").type(ProviderConfigProperty.STRING_TYPE)
-            .helpText("On a failed link: 303 here with ?error=<code>. Empty: a themed error page.").add()
+            .property().name(PARTNERS).label("Partners").type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .helpText("Aliases of the partner identity providers (type 'Partner token (HS256)') this step accepts. "
+                    + "Empty: every enabled partner of the realm. Partners are configured under Identity providers.").add()
             .build();
 
     @Override
@@ -91,7 +54,7 @@ public class ExternalTokenAuthenticatorFactory implements AuthenticatorFactory {
 
     @Override
     public boolean isConfigurable() {
-        return true;
+        return true; // optional: without a config the step accepts every partner
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.time.Instant;
  */
 public final class PartnerSignIn {
 
-    /** Event detail naming the partner (its config alias). Never the token. */
+    /** Event detail naming the partner (its identity provider's alias). Never the token. */
     public static final String DETAIL_PARTNER = "partner";
     public static final String AUTH_METHOD = "token-login";
 
@@ -31,15 +31,15 @@ public final class PartnerSignIn {
     }
 
     /** Marks the token used (when single use) and finds or creates its user; emits REGISTER when a user was created. */
-    public static PartnerUsers.Resolved complete(KeycloakSession session, RealmModel realm, PartnerPolicy partner,
+    public static PartnerUsers.Resolved complete(KeycloakSession session, RealmModel realm, PartnerDirectory.Partner partner,
                                                  VerifiedPartnerToken token, Instant now, EventBuilder event)
             throws TokenRejectedException {
-        ReplayGuard.consume(session, partner, token, now);
+        ReplayGuard.consume(session, realm, partner.policy(), token, now);
         PartnerUsers.Resolved resolved;
         try {
             resolved = PartnerUsers.resolve(session, realm, partner, token);
         } catch (RuntimeException e) {
-            ReplayGuard.release(session, partner, token); // e.g. the database is briefly unreachable
+            ReplayGuard.release(session, realm, partner.policy(), token); // e.g. the database is briefly unreachable
             throw e;
         }
         if (resolved.created()) {
@@ -47,6 +47,7 @@ public final class PartnerSignIn {
                     .detail(Details.REGISTER_METHOD, AUTH_METHOD)
                     .detail(Details.USERNAME, resolved.user().getUsername())
                     .detail(DETAIL_PARTNER, partner.alias())
+                    .detail(Details.IDENTITY_PROVIDER, partner.alias())
                     .success();
         }
         return resolved;

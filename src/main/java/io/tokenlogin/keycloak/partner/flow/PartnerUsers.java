@@ -4,37 +4,32 @@ import io.tokenlogin.keycloak.partner.PartnerPolicy;
 import io.tokenlogin.keycloak.partner.TokenError;
 import io.tokenlogin.keycloak.partner.TokenRejectedException;
 import io.tokenlogin.keycloak.partner.VerifiedPartnerToken;
+import io.tokenlogin.keycloak.partner.idp.PartnerLinks;
+import io.tokenlogin.keycloak.partner.idp.PartnerMappers;
+import io.tokenlogin.keycloak.users.JitUsers;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import io.tokenlogin.keycloak.users.JitUsers;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Locale;
+import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import java.util.function.Consumer;
 
 /**
- * Maps (partner, external id) to exactly one Keycloak user: finds it by the {@value #LINK_ATTRIBUTE} attribute,
- * optionally links an existing user by email, or creates it just in time. Creation runs in its own transaction and
- * relies on the unique username constraint, so concurrent first sign-ins yield one user and no error.
+ * Maps (partner, external id) to exactly one Keycloak user: the user holding the federated identity
+ * {@code (partner alias, external id)}; else, with link-by-email, an existing account whose email is verified; else a
+ * new user created just in time (race-safe, see {@link JitUsers}). A user attribute never maps anyone to a partner.
  */
 public final class PartnerUsers {
 
-    /** Multi-valued user attribute; one value {@code <partner-slug>:<external id>} per partner the user came from. */
-    public static final String LINK_ATTRIBUTE = "token-login-id";
     public static final String PICTURE_ATTRIBUTE = "picture";
     /** Where Keycloak's own Terms and Conditions action records acceptance. */
     static final String TERMS_ATTRIBUTE = "terms_and_conditions";
     static final String TERMS_ACTION = UserModel.RequiredAction.TERMS_AND_CONDITIONS.name();
 
     private static final Logger LOG = Logger.getLogger(PartnerUsers.class);
-    private static final Pattern SIMPLE_ID = Pattern.compile("[a-z0-9][a-z0-9._@+-]{0,99}");
 
     /** The user and whether this sign-in created it. */
     public record Resolved(UserModel user, boolean created) {
@@ -43,24 +38,30 @@ public final class PartnerUsers {
     private PartnerUsers() {
     }
 
-    public static Resolved resolve(KeycloakSession session, RealmModel realm, PartnerPolicy partner, VerifiedPartnerToken token)
+    public static Resolved resolve(KeycloakSession session, RealmModel realm, PartnerDirectory.Partner partner, VerifiedPartnerToken token)
             throws TokenRejectedException {
-        String link = linkValue(partner, token.userId());
-        UserModel user = byLink(session, realm, link);
+        PartnerPolicy policy = partner.policy();
+        String alias = partner.alias();
+        UserModel user = PartnerLinks.find(session, realm, alias, token.userId());
         boolean created = false;
-        if (user == null && partner.mayLinkByEmail() && token.email() != null) {
-            user = session.users().getUserByEmail(realm, token.email());
-            if (user != null) {
-                user.setAttribute(LINK_ATTRIBUTE, concat(user, link));
-                LOG.debugf("Linked partner %s user to existing account %s by trusted email", partner.alias(), user.getId());
-            }
+        if (user == null && policy.mayLinkByEmail() && token.email() != null) {
+            user = linkByVerifiedEmail(session, realm, partner, token);
         }
         if (user == null) {
-            if (!partner.createUsers()) {
+            if (!policy.createUsers()) {
                 throw new TokenRejectedException(TokenError.USER_NOT_FOUND, "unknown user and createUsers is off");
             }
-            created = createIfAbsent(session, realm, partner, token, link);
-            user = byLink(session, realm, link);
+            List<String> usernames = PartnerLinks.usernameCandidates(policy, token.userId());
+            JitUsers.Outcome outcome = JitUsers.createIfAbsent(session, realm, usernames,
+                    (tx, existing) -> PartnerLinks.isLinked(tx, tx.realms().getRealm(realm.getId()), existing, alias, token.userId()),
+                    (tx, fresh) -> {
+                        RealmModel r = tx.realms().getRealm(realm.getId());
+                        PartnerLinks.link(tx, r, fresh, alias, token.userId(), token.email());
+                        applyProfile(tx, r, policy, token, fresh);
+                        PartnerMappers.importNewUser(tx, r, fresh, partner.provider(), token);
+                    });
+            created = outcome == JitUsers.Outcome.CREATED;
+            user = PartnerLinks.find(session, realm, alias, token.userId());
             if (user == null) {
                 throw new TokenRejectedException(TokenError.USER_NOT_FOUND, "no account can be created for this user");
             }
@@ -69,41 +70,24 @@ public final class PartnerUsers {
             throw new TokenRejectedException(TokenError.USER_DISABLED, "user is disabled");
         }
         if (!created) {
-            applyProfile(session, realm, partner, token, user);
+            applyProfile(session, realm, policy, token, user);
+            PartnerMappers.updateBrokeredUser(session, realm, user, partner.provider(), token);
         }
         return new Resolved(user, created);
     }
 
-    /** {@code <partner-slug>.<id>} when the id is a plain lower-case token, else {@code <partner-slug>.h-<sha256 prefix>}. */
-    static String usernameFor(PartnerPolicy partner, String externalId) {
-        String idPart = SIMPLE_ID.matcher(externalId).matches() ? externalId : "h-" + sha256(externalId).substring(0, 40);
-        return slug(partner.alias()) + "." + idPart;
-    }
-
-    static String linkValue(PartnerPolicy partner, String externalId) {
-        return slug(partner.alias()) + ":" + externalId;
-    }
-
-    static String slug(String alias) {
-        String s = alias == null ? "" : alias.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
-        if (s.length() > 40) {
-            s = s.substring(0, 40);
+    /** Links the partner user to an existing account only when that account's email is verified and it has no link to this partner yet. */
+    private static UserModel linkByVerifiedEmail(KeycloakSession session, RealmModel realm, PartnerDirectory.Partner partner,
+                                                 VerifiedPartnerToken token) {
+        UserModel candidate = session.users().getUserByEmail(realm, token.email());
+        if (candidate == null || !candidate.isEmailVerified()
+                || session.users().getFederatedIdentity(realm, candidate, partner.alias()) != null) {
+            return null; // an unverified address proves nothing: the partner user gets an account of its own
         }
-        return s.isEmpty() ? "partner" : s;
-    }
-
-    private static UserModel byLink(KeycloakSession session, RealmModel realm, String link) {
-        return session.users().searchForUserByUserAttributeStream(realm, LINK_ATTRIBUTE, link)
-                .filter(u -> u.getAttributeStream(LINK_ATTRIBUTE).anyMatch(link::equals))
-                .findFirst().orElse(null);
-    }
-
-    private static boolean createIfAbsent(KeycloakSession session, RealmModel realm, PartnerPolicy partner,
-                                          VerifiedPartnerToken token, String link) {
-        return JitUsers.createIfAbsent(session, realm, usernameFor(partner, token.userId()), (tx, user) -> {
-            user.setSingleAttribute(LINK_ATTRIBUTE, link);
-            applyProfile(tx, tx.realms().getRealm(realm.getId()), partner, token, user);
-        });
+        if (PartnerLinks.linkInOwnTransaction(session, realm, candidate.getId(), partner.alias(), token.userId(), token.email())) {
+            LOG.debugf("Linked a partner %s user to an existing account with a verified email", partner.alias());
+        }
+        return PartnerLinks.find(session, realm, partner.alias(), token.userId());
     }
 
     /** Copies the token's profile claims onto the user, never taking an email another account already uses. */
@@ -132,25 +116,9 @@ public final class PartnerUsers {
         }
     }
 
-    private static void setIfChanged(String value, String current, java.util.function.Consumer<String> setter) {
+    private static void setIfChanged(String value, String current, Consumer<String> setter) {
         if (value != null && !Objects.equals(value, current)) {
             setter.accept(value);
-        }
-    }
-
-    private static java.util.List<String> concat(UserModel user, String link) {
-        java.util.List<String> values = new java.util.ArrayList<>(user.getAttributeStream(LINK_ATTRIBUTE).toList());
-        if (!values.contains(link)) {
-            values.add(link);
-        }
-        return values;
-    }
-
-    private static String sha256(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

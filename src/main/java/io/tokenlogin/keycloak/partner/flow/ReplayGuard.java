@@ -5,6 +5,7 @@ import io.tokenlogin.keycloak.partner.TokenError;
 import io.tokenlogin.keycloak.partner.TokenRejectedException;
 import io.tokenlogin.keycloak.partner.VerifiedPartnerToken;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 
 import java.time.Instant;
 
@@ -20,21 +21,26 @@ public final class ReplayGuard {
     private ReplayGuard() {
     }
 
-    public static void consume(KeycloakSession session, PartnerPolicy partner, VerifiedPartnerToken token, Instant now)
+    public static void consume(KeycloakSession session, RealmModel realm, PartnerPolicy partner, VerifiedPartnerToken token, Instant now)
             throws TokenRejectedException {
         if (!partner.singleUse()) {
             return;
         }
         long lifespan = Math.max(1, token.expiresAt().getEpochSecond() + partner.clockSkewSeconds() - now.getEpochSecond() + 1);
-        if (!session.singleUseObjects().putIfAbsent(PREFIX + token.replayKey(), lifespan)) {
+        if (!session.singleUseObjects().putIfAbsent(key(realm, partner, token), lifespan)) {
             throw new TokenRejectedException(TokenError.TOKEN_REPLAYED, "token was already used");
         }
     }
 
     /** Gives the token back after a server-side failure (not the token's fault), so the user can simply retry. */
-    public static void release(KeycloakSession session, PartnerPolicy partner, VerifiedPartnerToken token) {
+    public static void release(KeycloakSession session, RealmModel realm, PartnerPolicy partner, VerifiedPartnerToken token) {
         if (partner.singleUse()) {
-            session.singleUseObjects().remove(PREFIX + token.replayKey());
+            session.singleUseObjects().remove(key(realm, partner, token));
         }
+    }
+
+    /** Bound to the realm and the partner: one realm's partner can never burn or replay another's tokens. */
+    static String key(RealmModel realm, PartnerPolicy partner, VerifiedPartnerToken token) {
+        return PREFIX + realm.getId() + ":" + partner.alias() + ":" + token.replayKey();
     }
 }
