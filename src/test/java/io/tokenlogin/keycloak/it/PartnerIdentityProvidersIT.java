@@ -84,7 +84,7 @@ public class PartnerIdentityProvidersIT {
         assertTrue(refusal(rep(a, Map.of("errorRedirect", "javascript:alert(1)"))).contains("Error redirect must be an absolute http(s) URL"));
         assertTrue(refusal(rep(a, Map.of("defaultRedirect", "https://evil.example/landing"))).contains("Default redirect must match a valid redirect URI"));
         assertTrue(refusal(rep(a, Map.of("maxTokenLifetime", "abc"))).contains("Max token lifetime must be a non-negative integer"));
-        assertTrue(refusal(rep(a, Map.of("maxTokenLifetime", "99999999"))).contains("Max token lifetime must be between 1 and 604800"));
+        assertTrue(refusal(rep(a, Map.of("maxTokenLifetime", "99999999"))).contains("Max token lifetime must be between 1 and 604800 seconds"));
         assertTrue(refusal(rep(a, Map.of("clockSkew", "601"))).contains("Clock skew must be between 0 and 600"));
         assertTrue(refusal(rep(a, Map.of("userIdClaim", "user..uuid"))).contains("User id claim is not a valid claim path"));
         assertTrue(refusal(rep(a, Map.of("tokenShape", "custom"))).contains("User id claim is required with the custom token shape"));

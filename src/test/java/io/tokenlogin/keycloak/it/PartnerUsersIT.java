@@ -45,8 +45,7 @@ public class PartnerUsersIT {
                 Map.of("emailClaim", "email", "trustEmail", "true"));
         TestPartners.add(realm, "email-linking", "email-linking-partner", "email-linking-partner-secret-0123456789abcdef",
                 Map.of("emailClaim", "email", "trustEmail", "true", "linkByEmail", "true"));
-        TestPartners.add(realm, "untrusted-linking", "untrusted-linking-partner", "untrusted-linking-partner-secret-0123456789ab",
-                Map.of("emailClaim", "email", "trustEmail", "false", "linkByEmail", "true"));
+
     }
 
     private String link(String token) {
@@ -83,13 +82,17 @@ public class PartnerUsersIT {
     }
 
     private UserRepresentation existingUser(String email) {
+        return existingUser(email, true);
+    }
+
+    private UserRepresentation existingUser(String email, boolean verified) {
         UserRepresentation rep = new UserRepresentation();
         rep.setUsername("local-" + UUID.randomUUID().toString().substring(0, 8));
         rep.setEmail(email);
         rep.setFirstName("Local");
         rep.setLastName("Owner");
         rep.setEnabled(true);
-        rep.setEmailVerified(true);
+        rep.setEmailVerified(verified);
         try (var r = realm.admin().users().create(rep)) {
             assertEquals(201, r.getStatus());
         }
@@ -104,11 +107,11 @@ public class PartnerUsersIT {
         String sub = signInSub(new PartnerTokenSigner("email-only-partner", "email-only-partner-secret-0123456789abcdef")
                 .generateSignInToken("eo-" + local.getUsername(), 60));
         assertTrue(!sub.equals(local.getId()));
-        // linkByEmail without trustEmail: no linking either
-        String token = new PartnerTokenSigner("untrusted-linking-partner", "untrusted-linking-partner-secret-0123456789ab")
-                .nested().userUuid("unused").subject("ul-" + local.getUsername()).claim("email", email).sign();
-        String other = signInSub(token);
-        assertTrue(!other.equals(local.getId()), "not taken over");
+        // linkByEmail without trustEmail cannot even be saved
+        try (var r = realm.admin().identityProviders().create(TestPartners.representation("untrusted-linking", "untrusted-linking-partner",
+                "untrusted-linking-partner-secret-0123456789ab", Map.of("trustEmail", "false", "linkByEmail", "true")))) {
+            assertEquals(400, r.getStatus());
+        }
         UserRepresentation after = realm.admin().users().get(local.getId()).toRepresentation();
         assertEquals(email, after.getEmail());
         assertTrue(realm.admin().users().get(local.getId()).getFederatedIdentity().isEmpty(), "local account untouched");
@@ -126,6 +129,22 @@ public class PartnerUsersIT {
         assertEquals(1, links.size());
         assertEquals("email-linking", links.get(0).getIdentityProvider());
         assertEquals("el-1-" + local.getUsername(), links.get(0).getUserId());
+    }
+
+    /**
+     * D3 (pre-registration takeover): an attacker registers the victim's address (never verified) with a password of
+     * their own; the victim's partner sign-in with link-by-email must not land in that account.
+     */
+    @Test
+    public void D3_linkByEmailNeverAttachesToAnAccountWhoseEmailNobodyVerified() {
+        String email = "victim-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        UserRepresentation preRegistered = existingUser(email, false);
+        String token = new PartnerTokenSigner("email-linking-partner", "email-linking-partner-secret-0123456789abcdef")
+                .nested().userUuid("unused").subject("victim-" + preRegistered.getUsername()).claim("email", email).sign();
+        String sub = signInSub(token);
+        assertTrue(!sub.equals(preRegistered.getId()), "the victim gets an account of its own");
+        assertTrue(realm.admin().users().get(preRegistered.getId()).getFederatedIdentity().isEmpty(), "the pre-registered account is not linked");
+        assertEquals(email, realm.admin().users().get(preRegistered.getId()).toRepresentation().getEmail());
     }
 
     @Test

@@ -126,6 +126,12 @@ public final class PartnerSettings {
         try {
             policy = policyConfig(in, trustEmail, v -> v == null || v.isBlank() ? v
                     : MASK.equals(v) || isVaultReference(v) ? STAND_IN : v);
+            String lifetime = policy.get(PartnerPolicy.MAX_TOKEN_LIFETIME);
+            if (lifetime != null && lifetime.trim().matches("[0-9]{1,18}")
+                    && (Long.parseLong(lifetime.trim()) < 1 || Long.parseLong(lifetime.trim()) > MAX_TOKEN_LIFETIME)) {
+                throw new InvalidPartnerConfigException(PartnerPolicy.MAX_TOKEN_LIFETIME,
+                        "must be between 1 and " + MAX_TOKEN_LIFETIME + " seconds (7 days)");
+            }
             PartnerPolicy parsed = PartnerPolicy.fromConfig(alias, policy);
             if (parsed.maxTokenLifetimeSeconds() > MAX_TOKEN_LIFETIME) {
                 throw new InvalidPartnerConfigException(PartnerPolicy.MAX_TOKEN_LIFETIME,

@@ -27,8 +27,8 @@ public enum TokenShape {
     PUBLICALA("publicala", Map.of(
             PartnerPolicy.USER_ID_CLAIM, "user.uuid",
             PartnerPolicy.EMAIL_CLAIM, "user.email",
-            PartnerPolicy.FIRST_NAME_CLAIM, "user.given_name",
-            PartnerPolicy.LAST_NAME_CLAIM, "user.family_name",
+            PartnerPolicy.FIRST_NAME_CLAIM, "given_name",
+            PartnerPolicy.LAST_NAME_CLAIM, "family_name",
             PartnerPolicy.PICTURE_CLAIM, "user.picture_url",
             PartnerPolicy.TERMS_CLAIM, "user.accept_terms_and_policies",
             PartnerPolicy.INTENDED_URL_CLAIM, "intended_url")),
