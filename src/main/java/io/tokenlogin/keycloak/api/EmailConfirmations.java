@@ -49,37 +49,40 @@ final class EmailConfirmations {
         }
     }
 
-    static void save(SingleUseObjectProvider store, String secret, Map<String, String> session, int lifetime) {
-        String hash = MagicLinkCodes.hash(secret);
+    static void save(SingleUseObjectProvider store, String realmId, String secret, Map<String, String> session, int lifetime) {
+        String hash = realmId + ":" + MagicLinkCodes.hash(secret);
         store.put(SECRET + hash, lifetime, session);
         store.put(SEEN + hash, lifetime + KEEP_STATUS_SECONDS, Map.of(ID, session.get(ID), EXPIRES, session.get(EXPIRES)));
-        store.put(STATUS + session.get(ID), lifetime + KEEP_STATUS_SECONDS, Map.of(
+        store.put(STATUS + realmId + ":" + session.get(ID), lifetime + KEEP_STATUS_SECONDS, Map.of(
                 STATE, PENDING, EXPIRES, session.get(EXPIRES), CLIENT, session.get(CLIENT), REALM, session.get(REALM)));
     }
 
     /** Consumes the session of a secret (one winner cluster-wide), or empty when it is unknown, used or expired. */
-    static Optional<Map<String, String>> consume(SingleUseObjectProvider store, String secret) {
-        Map<String, String> session = store.remove(SECRET + MagicLinkCodes.hash(secret));
+    static Optional<Map<String, String>> consume(SingleUseObjectProvider store, String realmId, String secret) {
+        Map<String, String> session = store.remove(SECRET + realmId + ":" + MagicLinkCodes.hash(secret));
         if (session != null) {
-            Map<String, String> status = new HashMap<>(Optional.ofNullable(store.get(STATUS + session.get(ID))).orElse(Map.of()));
+            String key = STATUS + realmId + ":" + session.get(ID);
+            Map<String, String> status = new HashMap<>(Optional.ofNullable(store.get(key)).orElse(Map.of()));
             status.put(STATE, VALID);
-            store.replace(STATUS + session.get(ID), status);
+            // put with the remaining lifespan, never replace (which would keep the entry forever)
+            long left = Math.max(1, Long.parseLong(session.get(EXPIRES)) + KEEP_STATUS_SECONDS - System.currentTimeMillis() / 1000);
+            store.put(key, left, status);
         }
         return Optional.ofNullable(session);
     }
 
     /** For a secret that could not be consumed: was it a real one whose time ran out (and never used)? */
-    static boolean expiredUnused(SingleUseObjectProvider store, String secret, long now) {
-        Map<String, String> seen = store.get(SEEN + MagicLinkCodes.hash(secret));
+    static boolean expiredUnused(SingleUseObjectProvider store, String realmId, String secret, long now) {
+        Map<String, String> seen = store.get(SEEN + realmId + ":" + MagicLinkCodes.hash(secret));
         if (seen == null || now <= Long.parseLong(seen.get(EXPIRES))) {
             return false;
         }
-        Map<String, String> status = store.get(STATUS + seen.get(ID));
+        Map<String, String> status = store.get(STATUS + realmId + ":" + seen.get(ID));
         return status == null || !VALID.equals(status.get(STATE));
     }
 
-    static Optional<Map<String, String>> status(SingleUseObjectProvider store, String id, long now) {
-        Map<String, String> status = store.get(STATUS + id);
+    static Optional<Map<String, String>> status(SingleUseObjectProvider store, String realmId, String id, long now) {
+        Map<String, String> status = store.get(STATUS + realmId + ":" + id);
         if (status == null) {
             return Optional.empty();
         }

@@ -42,9 +42,9 @@ public class EmailVerifyResource {
         try {
             String secret = JsonBodies.required(JsonBodies.object(body), "confirmationSecret");
             long now = Instant.now().getEpochSecond();
-            Map<String, String> confirmation = EmailConfirmations.consume(session.singleUseObjects(), secret).orElse(null);
+            Map<String, String> confirmation = EmailConfirmations.consume(session.singleUseObjects(), realm.getId(), secret).orElse(null);
             if (confirmation == null) {
-                boolean expired = EmailConfirmations.expiredUnused(session.singleUseObjects(), secret, now);
+                boolean expired = EmailConfirmations.expiredUnused(session.singleUseObjects(), realm.getId(), secret, now);
                 event.error(expired ? "expired_code" : "invalid_code");
                 throw expired ? new ApiException(410, "expired", "the confirmation has expired")
                         : new ApiException(404, "not_found", "unknown or already used confirmation");

@@ -50,21 +50,31 @@ public class PartnerApiResource {
             if (client == null || !client.isEnabled()) {
                 throw ApiException.badRequest("invalid_client", "unknown or disabled clientId");
             }
-            String redirectUri = RedirectUtils.verifyRedirectUri(session, JsonBodies.required(json, "redirectUri"), client);
+            if (ApiCaller.isAdminClient(client)) {
+                throw ApiException.badRequest("invalid_client", "links never land in Keycloak's admin clients");
+            }
+            String requested = JsonBodies.required(json, "redirectUri");
+            String redirectUri = RedirectUtils.verifyRedirectUri(session, requested, client);
             if (redirectUri == null) {
                 throw ApiException.badRequest("invalid_redirect_uri", "redirectUri is not a valid redirect URI of the client");
+            }
+            // the admin allows a caller its landing URLs: the calling client's own Valid Redirect URIs
+            if (RedirectUtils.verifyRedirectUri(session, requested, caller.client()) == null) {
+                throw ApiException.badRequest("invalid_redirect_uri", "redirectUri is not a Valid Redirect URI of the calling client");
             }
             Long lifetime = JsonBodies.integer(json, "lifetime");
             if (lifetime != null && (lifetime < 60 || lifetime > MAX_LINK_LIFETIME)) {
                 throw ApiException.badRequest("invalid_request", "lifetime must be 60 to " + MAX_LINK_LIFETIME + " seconds");
             }
-            UserModel user = user(json, JsonBodies.bool(json, "createUser", false));
+            UserModel user = user(caller, json, JsonBodies.bool(json, "createUser", false));
             if (!user.isEnabled()) {
                 throw ApiException.badRequest("user_disabled", "the user is disabled");
             }
             ApiMagicLinks.Issued issued = ApiMagicLinks.issue(session, realm, user, client, redirectUri,
                     lifetime == null ? DEFAULT_LINK_LIFETIME : lifetime.intValue(), JsonBodies.bool(json, "sendEmail", false));
-            event(caller, "magic_link_created").user(user).detail(Details.REDIRECT_URI, redirectUri).success();
+            // IMPERSONATE (saved by default): the caller can now sign in as this user
+            event(caller, "magic_link_created").event(EventType.IMPERSONATE).user(user).detail(Details.REDIRECT_URI, redirectUri)
+                    .detail("landing_client", client.getClientId()).detail(Details.IMPERSONATOR, caller.client().getClientId()).success();
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("userId", user.getId());
             answer.put("link", issued.link());
@@ -77,7 +87,7 @@ public class PartnerApiResource {
     }
 
     /** The user named by exactly one of email, userId, username; with createUser an unknown email becomes a user. */
-    private UserModel user(JsonNode json, boolean createUser) throws ApiException {
+    private UserModel user(ApiCaller caller, JsonNode json, boolean createUser) throws ApiException {
         String email = JsonBodies.text(json, "email");
         String userId = JsonBodies.text(json, "userId");
         String username = JsonBodies.text(json, "username");
@@ -97,11 +107,16 @@ public class PartnerApiResource {
             }
             user = session.users().getUserByEmail(realm, normalised);
             if (user == null && createUser) {
-                JitUsers.createIfAbsent(session, realm, normalised, (tx, created) -> created.setEmail(normalised));
+                String by = caller.client().getClientId();
+                JitUsers.createIfAbsent(session, realm, normalised, (tx, created) -> {
+                    created.setEmail(normalised);
+                    created.setSingleAttribute(ApiCaller.CREATED_BY, by);
+                });
                 user = session.users().getUserByEmail(realm, normalised);
             }
         }
-        if (user == null) {
+        // out of the caller's reach answers exactly as an unknown user: a partner learns nothing about other users
+        if (user == null || !caller.mayReach(session, realm, user)) {
             throw new ApiException(404, "user_not_found", "no such user");
         }
         return user;
@@ -146,7 +161,7 @@ public class PartnerApiResource {
                 stored.put(EmailConfirmations.CALLBACK, callback);
             }
             ConfirmationMail.send(session, realm, email, landingWithSecret(landing, secret), lifetime);
-            EmailConfirmations.save(session.singleUseObjects(), secret, stored, lifetime);
+            EmailConfirmations.save(session.singleUseObjects(), realm.getId(), secret, stored, lifetime);
             event(caller, "email_confirmation_created").detail(Details.EMAIL, email).success();
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("confirmationId", id);
@@ -164,7 +179,7 @@ public class PartnerApiResource {
     public Response confirmationStatus(String id) {
         try {
             ApiCaller caller = ApiCaller.authenticate(session, realm);
-            Map<String, String> status = EmailConfirmations.status(session.singleUseObjects(), id, Instant.now().getEpochSecond())
+            Map<String, String> status = EmailConfirmations.status(session.singleUseObjects(), realm.getId(), id, Instant.now().getEpochSecond())
                     .filter(s -> caller.client().getId().equals(s.get(EmailConfirmations.CLIENT)))
                     .orElseThrow(() -> new ApiException(404, "not_found", "no such confirmation for this client"));
             Map<String, Object> answer = new LinkedHashMap<>();
@@ -214,6 +229,6 @@ public class PartnerApiResource {
 
     private EventBuilder event(ApiCaller caller, String action) {
         return new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.CLIENT_INFO)
-                .client(caller.client()).detail("token_login_api", action);
+                .client(caller.client()).detail("token_login_api", action).detail("caller", caller.client().getClientId());
     }
 }

@@ -57,7 +57,7 @@ public final class ApiMagicLinks {
         boolean sent = sendEmail && send(session, realm, user, client, link, lifetimeSeconds);
         // the address is proven only when this API mailed the link itself
         notes.put(VERIFY_EMAIL, Boolean.toString(sent));
-        MagicLinkStore.save(session.singleUseObjects(), MagicLinkCodes.hash(secret), notes, lifetimeSeconds);
+        MagicLinkStore.save(session.singleUseObjects(), realm.getId(), MagicLinkCodes.hash(secret), notes, lifetimeSeconds);
         return new Issued(link, expires, sent);
     }
 

@@ -66,8 +66,8 @@ final class LinkIssuer {
         if (restart != null && !restart.isBlank()) {
             notes.put(MagicLinkStore.RESTART_URL, restart);
         }
-        MagicLinkStore.save(store, linkHash, notes, settings.linkLifetimeSeconds());
-        MagicLinkStore.savePoll(store, pollSecret, notes, settings.linkLifetimeSeconds() + 60);
+        MagicLinkStore.save(store, realm.getId(), linkHash, notes, settings.linkLifetimeSeconds());
+        MagicLinkStore.savePoll(store, realm.getId(), pollSecret, notes, settings.linkLifetimeSeconds() + 60);
 
         authSession.setAuthNote(WaitingLogin.LINK, linkHash);
         authSession.setAuthNote(WaitingLogin.EMAIL, email);

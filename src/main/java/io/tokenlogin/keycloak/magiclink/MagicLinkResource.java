@@ -62,7 +62,7 @@ public class MagicLinkResource {
             return MagicLinkPages.expired(session, "expired", null);
         }
         String hash = MagicLinkCodes.hash(key);
-        Optional<Map<String, String>> link = MagicLinkStore.peek(store, hash);
+        Optional<Map<String, String>> link = MagicLinkStore.peek(store, realm.getId(), hash);
         if (link.isEmpty()) {
             return gone(hash);
         }
@@ -83,7 +83,7 @@ public class MagicLinkResource {
             return MagicLinkPages.expired(session, "expired", null);
         }
         String hash = MagicLinkCodes.hash(key);
-        Map<String, String> link = MagicLinkStore.consume(store, hash).orElse(null);
+        Map<String, String> link = MagicLinkStore.consume(store, realm.getId(), hash).orElse(null);
         if (link == null) {
             return gone(hash);
         }
@@ -144,7 +144,7 @@ public class MagicLinkResource {
         MagicLinkPages.noStore(session);
         String state = WaitingLogin.EXPIRED;
         if (pollSecret != null && !pollSecret.isBlank()) {
-            Map<String, String> handle = MagicLinkStore.poll(store, pollSecret).orElse(null);
+            Map<String, String> handle = MagicLinkStore.poll(store, realm.getId(), pollSecret).orElse(null);
             if (handle != null && realm.getId().equals(handle.get(MagicLinkStore.REALM))) {
                 AuthenticationSessionModel waiting = WaitingLogin.find(session, realm, handle.get(MagicLinkStore.ROOT_SESSION),
                         handle.get(MagicLinkStore.TAB), handle.get(MagicLinkStore.CLIENT));
@@ -159,7 +159,7 @@ public class MagicLinkResource {
 
     /** The link is gone: used (remembered by its marker), or expired, or never existed. */
     private Response gone(String hash) {
-        Map<String, String> marker = MagicLinkStore.marker(store, hash).orElse(null);
+        Map<String, String> marker = MagicLinkStore.marker(store, realm.getId(), hash).orElse(null);
         if (marker == null) {
             return MagicLinkPages.expired(session, "expired", null);
         }

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Magic links in Keycloak's cluster-wide single-use store, keyed by the SHA-256 of the link secret (the store never
- * holds a usable link). {@link #consume} is one atomic {@code remove}: of two clicks at once, on one node or two,
+ * Magic links in Keycloak's cluster-wide single-use store, keyed by their realm and the SHA-256 of the link secret
+ * (the store never holds a usable link; a link of one realm does not exist in another). {@link #consume} is one atomic {@code remove}: of two clicks at once, on one node or two,
  * exactly one gets the entry. A longer-lived marker remembers issued links, so a late click can be told
  * "expired" or "already used" instead of "unknown".
  */
@@ -39,8 +39,8 @@ final class MagicLinkStore {
     private MagicLinkStore() {
     }
 
-    static void save(SingleUseObjectProvider store, String linkHash, Map<String, String> notes, long lifetimeSeconds) {
-        store.put(LINK + linkHash, lifetimeSeconds, notes);
+    static void save(SingleUseObjectProvider store, String realmId, String linkHash, Map<String, String> notes, long lifetimeSeconds) {
+        store.put(LINK + realmId + ":" + linkHash, lifetimeSeconds, notes);
         Map<String, String> marker = new HashMap<>();
         marker.put(EXPIRES, notes.get(EXPIRES));
         for (String key : new String[]{RESTART_URL, RESUME_URL, ROOT_SESSION}) {
@@ -48,41 +48,53 @@ final class MagicLinkStore {
                 marker.put(key, notes.get(key));
             }
         }
-        store.put(MARKER + linkHash, lifetimeSeconds + MARKER_EXTRA_SECONDS, marker);
+        store.put(MARKER + realmId + ":" + linkHash, lifetimeSeconds + MARKER_EXTRA_SECONDS, marker);
     }
 
     /** The waiting tab's polling handle: which login attempt a polling secret may ask about. */
-    static void savePoll(SingleUseObjectProvider store, String pollSecret, Map<String, String> linkNotes, long lifetimeSeconds) {
-        store.put(POLL + MagicLinkCodes.hash(pollSecret), lifetimeSeconds, Map.of(
+    static void savePoll(SingleUseObjectProvider store, String realmId, String pollSecret, Map<String, String> linkNotes, long lifetimeSeconds) {
+        store.put(POLL + realmId + ":" + MagicLinkCodes.hash(pollSecret), lifetimeSeconds, Map.of(
                 REALM, linkNotes.get(REALM), ROOT_SESSION, linkNotes.get(ROOT_SESSION),
                 TAB, linkNotes.get(TAB), CLIENT, linkNotes.get(CLIENT)));
     }
 
-    static Optional<Map<String, String>> poll(SingleUseObjectProvider store, String pollSecret) {
-        return Optional.ofNullable(store.get(POLL + MagicLinkCodes.hash(pollSecret)));
+    static Optional<Map<String, String>> poll(SingleUseObjectProvider store, String realmId, String pollSecret) {
+        return Optional.ofNullable(store.get(POLL + realmId + ":" + MagicLinkCodes.hash(pollSecret)));
     }
 
     /** Reads without consuming (the GET page, which scanners may fetch). */
-    static Optional<Map<String, String>> peek(SingleUseObjectProvider store, String linkHash) {
-        return Optional.ofNullable(store.get(LINK + linkHash));
+    static Optional<Map<String, String>> peek(SingleUseObjectProvider store, String realmId, String linkHash) {
+        return Optional.ofNullable(store.get(LINK + realmId + ":" + linkHash));
     }
 
     /** Consumes atomically; empty when another request already did, or the link expired. */
-    static Optional<Map<String, String>> consume(SingleUseObjectProvider store, String linkHash) {
-        Map<String, String> notes = store.remove(LINK + linkHash);
+    static Optional<Map<String, String>> consume(SingleUseObjectProvider store, String realmId, String linkHash) {
+        Map<String, String> notes = store.remove(LINK + realmId + ":" + linkHash);
         if (notes != null) {
-            Map<String, String> marker = store.get(MARKER + linkHash);
+            Map<String, String> marker = store.get(MARKER + realmId + ":" + linkHash);
             if (marker != null) {
                 Map<String, String> used = new HashMap<>(marker);
                 used.put(USED, "true");
-                store.replace(MARKER + linkHash, used);
+                // put, never replace: replace() would drop the entry's lifespan and keep it forever
+                store.put(MARKER + realmId + ":" + linkHash, remaining(marker.get(EXPIRES), MARKER_EXTRA_SECONDS), used);
             }
         }
         return Optional.ofNullable(notes);
     }
 
     /** What is remembered of a link that is gone: its expiry, whether it was used, where to start again. */
-    static Optional<Map<String, String>> marker(SingleUseObjectProvider store, String linkHash) {
-        return Optional.ofNullable(store.get(MARKER + linkHash));
+    static Optional<Map<String, String>> marker(SingleUseObjectProvider store, String realmId, String linkHash) {
+        return Optional.ofNullable(store.get(MARKER + realmId + ":" + linkHash));
+    }
+
+    /** Seconds left until {@code expiresEpoch + extra}, at least 1. */
+    static long remaining(String expiresEpoch, long extra) {
+        long expires;
+        try {
+            expires = Long.parseLong(expiresEpoch);
+        } catch (NumberFormatException | NullPointerException e) {
+            expires = System.currentTimeMillis() / 1000;
+        }
+        return Math.max(1, expires + extra - System.currentTimeMillis() / 1000);
     }
 }

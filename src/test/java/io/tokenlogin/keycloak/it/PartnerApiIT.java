@@ -260,6 +260,19 @@ public class PartnerApiIT {
         assertJsonError(again, 404, "not_found");
     }
 
+    /** D2: a confirmation secret of this realm verifies nowhere else, and a try elsewhere does not burn it. */
+    @Test
+    public void D2_aConfirmationVerifiesOnlyInItsOwnRealm() throws Exception {
+        String email = "realm-bound-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String id = createConfirmation(email, false).get("confirmationId").asText();
+        String body = "{\"confirmationSecret\":\"" + confirmationSecretFromMail(1, email) + "\"}";
+        assertJsonError(ApiClient.post(elsewhere.getBaseUrl() + "/token-login/email-confirmations/verify", null, body), 404, "not_found");
+        assertEquals("pending", status(id), "not burned by the other realm");
+        HttpResponse<String> own = ApiClient.post(api("email-confirmations/verify"), null, body);
+        assertEquals(200, own.statusCode(), own.body());
+        assertEquals("valid", status(id));
+    }
+
     @Test
     public void verifyAfterExpiryIs410AndPollingShowsExpired() throws Exception {
         RealmRepresentation rep = realm.admin().toRepresentation();

@@ -27,7 +27,11 @@ class MagicLinkStoreTest {
         }
         @Override public Map<String, String> get(String key) { return entries.get(key); }
         @Override public Map<String, String> remove(String key) { return entries.remove(key); }
-        @Override public boolean replace(String key, Map<String, String> notes) { return entries.replace(key, notes) != null; }
+        /** As Keycloak's Infinispan store: replace keeps no lifespan (the entry lives forever). */
+        @Override public boolean replace(String key, Map<String, String> notes) {
+            lifespans.put(key, -1L);
+            return entries.replace(key, notes) != null;
+        }
         @Override public boolean putIfAbsent(String key, long lifespanInSeconds) {
             lifespans.putIfAbsent(key, lifespanInSeconds);
             return entries.putIfAbsent(key, Map.of()) == null;
@@ -42,7 +46,7 @@ class MagicLinkStoreTest {
         assertEquals(32, Base64.getUrlDecoder().decode(secret).length, "256 random bits");
         assertNotEquals(secret, MagicLinkCodes.newSecret());
         MemoryStore store = new MemoryStore();
-        MagicLinkStore.save(store, MagicLinkCodes.hash(secret), Map.of(MagicLinkStore.EXPIRES, "123", MagicLinkStore.EMAIL, "a@b.example"), 300);
+        MagicLinkStore.save(store, "realm-a", MagicLinkCodes.hash(secret), Map.of(MagicLinkStore.EXPIRES, "123", MagicLinkStore.EMAIL, "a@b.example"), 300);
         store.entries.forEach((key, value) -> {
             assertFalse(key.contains(secret), "no key holds the secret");
             assertFalse(value.containsValue(secret), "no value holds the secret");
@@ -54,12 +58,31 @@ class MagicLinkStoreTest {
     void consumingIsSingleUseAndLeavesAUsedMarker() {
         MemoryStore store = new MemoryStore();
         String hash = MagicLinkCodes.hash(MagicLinkCodes.newSecret());
-        MagicLinkStore.save(store, hash, Map.of(MagicLinkStore.EXPIRES, "123"), 300);
-        assertTrue(MagicLinkStore.peek(store, hash).isPresent(), "peeking (GET) consumes nothing");
-        assertTrue(MagicLinkStore.peek(store, hash).isPresent());
-        assertTrue(MagicLinkStore.consume(store, hash).isPresent());
-        assertFalse(MagicLinkStore.consume(store, hash).isPresent(), "second consume finds nothing");
-        assertTrue(MagicLinkStore.marker(store, hash).orElseThrow().containsKey(MagicLinkStore.USED));
+        String expires = Long.toString(System.currentTimeMillis() / 1000 + 300);
+        MagicLinkStore.save(store, "realm-a", hash, Map.of(MagicLinkStore.EXPIRES, expires), 300);
+        assertTrue(MagicLinkStore.peek(store, "realm-a", hash).isPresent(), "peeking (GET) consumes nothing");
+        assertTrue(MagicLinkStore.peek(store, "realm-a", hash).isPresent());
+        assertTrue(MagicLinkStore.consume(store, "realm-a", hash).isPresent());
+        assertFalse(MagicLinkStore.consume(store, "realm-a", hash).isPresent(), "second consume finds nothing");
+        assertTrue(MagicLinkStore.marker(store, "realm-a", hash).orElseThrow().containsKey(MagicLinkStore.USED));
+        // the used marker keeps a lifespan: nothing the extension writes lives forever
+        assertFalse(store.lifespans.containsValue(-1L), "no entry without a lifespan: " + store.lifespans);
+        assertTrue(store.lifespans.values().stream().allMatch(l -> l > 0 && l <= 300 + 86400));
+    }
+
+    /** D2: keys carry the realm: a link (or its poll handle) of one realm does not exist in another. */
+    @Test
+    void D2_aLinkOfOneRealmIsUnknownInAnother() {
+        MemoryStore store = new MemoryStore();
+        String hash = MagicLinkCodes.hash(MagicLinkCodes.newSecret());
+        MagicLinkStore.save(store, "realm-a", hash, Map.of(MagicLinkStore.EXPIRES, "123"), 300);
+        String poll = MagicLinkCodes.newSecret();
+        MagicLinkStore.savePoll(store, "realm-a", poll, Map.of(MagicLinkStore.REALM, "realm-a", MagicLinkStore.ROOT_SESSION, "r",
+                MagicLinkStore.TAB, "t", MagicLinkStore.CLIENT, "c"), 300);
+        assertFalse(MagicLinkStore.peek(store, "realm-b", hash).isPresent());
+        assertFalse(MagicLinkStore.consume(store, "realm-b", hash).isPresent(), "consuming in realm B burns nothing of realm A");
+        assertFalse(MagicLinkStore.poll(store, "realm-b", poll).isPresent());
+        assertTrue(MagicLinkStore.consume(store, "realm-a", hash).isPresent(), "still usable in its own realm");
     }
 
     @Test

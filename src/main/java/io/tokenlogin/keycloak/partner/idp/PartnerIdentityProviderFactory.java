@@ -30,6 +30,9 @@ public class PartnerIdentityProviderFactory extends AbstractIdentityProviderFact
                     + "custom: the claim fields below (User id claim required). A claim field you fill in wins over the shape.").add()
             .property().name(PartnerSettings.LANDING_CLIENT).label("Landing client").type(ProviderConfigProperty.CLIENT_LIST_TYPE).required(true)
             .helpText("Client whose valid redirect URIs a link's landing URL must match (required).").add()
+            .property().name(PartnerSettings.API_CLIENT).label("API client").type(ProviderConfigProperty.CLIENT_LIST_TYPE)
+            .helpText("Optional: the partner backend's confidential client (service account with the role token-login-issuer) "
+                    + "that may mint sign-in links for this partner's users through the partner APIs.").add()
             .property().name(PartnerPolicy.DEFAULT_REDIRECT).label("Default redirect").type(ProviderConfigProperty.STRING_TYPE)
             .helpText("Landing URL when the token has none; must match the landing client's valid redirect URIs. Empty: the client's base URL.").add()
             .property().name(PartnerPolicy.ERROR_REDIRECT).label("Error redirect").type(ProviderConfigProperty.STRING_TYPE)

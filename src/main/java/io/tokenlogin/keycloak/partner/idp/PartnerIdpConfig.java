@@ -39,6 +39,13 @@ public class PartnerIdpConfig extends IdentityProviderModel {
             throw new IllegalArgumentException(PartnerSettings.label(PartnerPolicy.CLIENT_ID) + ": no client '"
                     + policy.clientId() + "' in this realm");
         }
+        String apiClient = getConfig().get(PartnerSettings.API_CLIENT);
+        if (apiClient != null && !apiClient.isBlank()) {
+            ClientModel api = realm.getClientByClientId(apiClient.trim());
+            if (api == null || api.isPublicClient() || !api.isServiceAccountsEnabled()) {
+                throw new IllegalArgumentException("API client must be a confidential client of this realm with service accounts enabled");
+            }
+        }
         if (policy.defaultRedirect() != null && session != null
                 && RedirectUtils.verifyRedirectUri(session, policy.defaultRedirect(), client) == null) {
             throw new IllegalArgumentException(PartnerSettings.label(PartnerPolicy.DEFAULT_REDIRECT)
