@@ -58,7 +58,7 @@ public class EmailVerifyResource {
             byte[] bytes = JsonSerialization.mapper.writeValueAsBytes(answer);
             String callback = confirmation.get(EmailConfirmations.CALLBACK);
             if (callback != null) {
-                WebhookKeys.active(session, realm).ifPresent(key -> WebhookDelivery.sendLater(session,
+                WebhookKeys.signingKey(session, realm).ifPresent(key -> WebhookDelivery.sendLater(session,
                         WebhookDelivery.Webhook.of(callback, bytes, WebhookKeys.sign(key, bytes), PartnerApiResource.allowPrivateTargets(realm))));
             }
             event.client(realm.getClientById(confirmation.get(EmailConfirmations.CLIENT)))

@@ -138,9 +138,8 @@ public class PartnerApiResource {
                 if (refusal != null) {
                     throw ApiException.badRequest("invalid_callback_url", "callbackUrl refused: " + refusal);
                 }
-                if (WebhookKeys.active(session, realm).isEmpty()) {
-                    throw ApiException.badRequest("webhook_key_missing",
-                            "the realm has no active ES256 key: add an 'ecdsa-generated' key provider (P-256)");
+                if (WebhookKeys.signingKey(session, realm).isEmpty()) {
+                    throw new ApiException(503, "webhook_key_missing", "the realm's webhook signing key could not be created");
                 }
             }
             JsonNode metadata = json.get("metadata");

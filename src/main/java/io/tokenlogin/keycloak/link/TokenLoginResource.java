@@ -109,17 +109,17 @@ public class TokenLoginResource {
         return new EmailVerifyResource(session).preflight();
     }
 
-    /** The active ES256 public key that signs webhooks (PEM). */
+    /** The public key that signs webhooks (PEM): a P-256 key of its own that signs nothing else. */
     @GET
     @Path("webhook-key")
     @Produces("application/x-pem-file")
     public Response webhookKey() {
         return WebhookKeys.activePem(session, realm)
                 .map(pem -> Response.ok(pem).header("Cache-Control", "no-cache").build())
-                .orElseGet(() -> ApiResponses.error(new ApiException(404, "webhook_key_missing", "the realm has no active ES256 key")));
+                .orElseGet(() -> ApiResponses.error(new ApiException(404, "webhook_key_missing", "the realm has no webhook signing key")));
     }
 
-    /** Every enabled ES256 key (JWKS), for verifying across a key rotation. */
+    /** Every enabled webhook key (JWKS), for verifying across a key rotation. */
     @GET
     @Path("webhook-keys")
     @Produces(MediaType.APPLICATION_JSON)

@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -346,30 +347,46 @@ public class PartnerApiIT {
         }
     }
 
-    @Test
-    public void afterKeyRotationWebhooksCarryTheNewKeyIdAndVerifyAgainstTheJwks() throws Exception {
+    private String addKey(String name, boolean active, int priority) {
         ComponentRepresentation key = new ComponentRepresentation();
-        key.setName("ecdsa-rotated");
+        key.setName(name);
         key.setProviderId("ecdsa-generated");
         key.setProviderType("org.keycloak.keys.KeyProvider");
         key.setParentId(realm.getId());
         key.setConfig(new org.keycloak.common.util.MultivaluedHashMap<>());
-        key.getConfig().putSingle("priority", "500");
+        key.getConfig().putSingle("priority", Integer.toString(priority));
         key.getConfig().putSingle("ecdsaEllipticCurveKey", "P-256");
+        key.getConfig().putSingle("active", Boolean.toString(active));
         try (Response r = realm.admin().components().add(key)) {
             assertEquals(201, r.getStatus());
+            String id = r.getLocation().getPath().replaceAll(".*/", "");
+            return realm.admin().keys().getKeyMetadata().getKeys().stream()
+                    .filter(k -> id.equals(k.getProviderId())).findFirst().orElseThrow().getKid();
         }
-        String newKid = realm.admin().keys().getKeyMetadata().getActive().get("ES256");
-        String email = "rotate-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    }
+
+    private WebhookReceiver.Received webhook() throws Exception {
+        String email = "hook-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        int mails = mail.getReceivedMessages().length;
         createConfirmation(email, true);
-        String secret = confirmationSecretFromMail(1, email);
+        String secret = confirmationSecretFromMail(mails + 1, email);
         int before = RECEIVER.received().size();
         assertEquals(200, ApiClient.post(api("email-confirmations/verify"), null, "{\"confirmationSecret\":\"" + secret + "\"}").statusCode());
         assertTrue(RECEIVER.await(before + 1, 10, TimeUnit.SECONDS));
-        WebhookReceiver.Received hook = RECEIVER.received().get(before);
+        return RECEIVER.received().get(before);
+    }
+
+    /** Rotation: the admin adds a webhook key component with a higher priority; both keys stay in the JWKS. */
+    @Test
+    public void afterKeyRotationWebhooksCarryTheNewKeyIdAndVerifyAgainstTheJwks() throws Exception {
+        String oldKid = webhook().header("x-signature-key-id");
+        String newKid = addKey("token-login-webhook-rotated", false, 500);
+        WebhookReceiver.Received hook = webhook();
         assertEquals(newKid, hook.header("x-signature-key-id"));
+        assertNotEquals(oldKid, newKid);
         assertTrue(verifiesWithJwks(hook));
-        assertEquals(2, ApiClient.json(ApiClient.get(api("webhook-keys"), null).body()).get("keys").size(), "both keys published");
+        JsonNode keys = ApiClient.json(ApiClient.get(api("webhook-keys"), null).body()).get("keys");
+        assertEquals(2, keys.size(), "both webhook keys published: " + keys);
     }
 
     @Test
@@ -380,6 +397,32 @@ public class PartnerApiIT {
         HttpResponse<String> refused = ApiClient.options(api("email-confirmations/verify"),
                 "Origin", "https://evil.example", "Access-Control-Request-Method", "POST");
         assertNull(refused.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+    }
+
+    /**
+     * D7: the webhook key signs nothing else. With the realm signing its tokens with ES256 (an active P-256 key),
+     * the webhook is still signed with the passive webhook key, and no token key is published as a webhook key.
+     */
+    @Test
+    public void D7_theWebhookKeyIsNeverTheRealmsTokenSigningKey() throws Exception {
+        String tokenKid = addKey("ecdsa-tokens", true, 1000);
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        String previous = rep.getDefaultSignatureAlgorithm();
+        rep.setDefaultSignatureAlgorithm("ES256");
+        realm.admin().update(rep);
+        try {
+            String accessToken = token();
+            String header = new String(java.util.Base64.getUrlDecoder().decode(accessToken.split("\\.")[0]), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(header.contains("\"ES256\"") && header.contains(tokenKid), "tokens are signed with the ES256 token key: " + header);
+            WebhookReceiver.Received hook = webhook();
+            assertNotEquals(tokenKid, hook.header("x-signature-key-id"));
+            assertTrue(verifiesWithPem(hook) && verifiesWithJwks(hook));
+            String jwks = ApiClient.get(api("webhook-keys"), null).body();
+            assertFalse(jwks.contains(tokenKid), "the token key is not a webhook key");
+        } finally {
+            rep.setDefaultSignatureAlgorithm(previous);
+            realm.admin().update(rep);
+        }
     }
 
     private boolean verifiesWithPem(WebhookReceiver.Received hook) throws Exception {
