@@ -2,6 +2,7 @@ package io.tokenlogin.keycloak.magiclink;
 
 import io.tokenlogin.keycloak.link.SsoSessions;
 import io.tokenlogin.keycloak.mail.ThemedMail;
+import io.tokenlogin.keycloak.users.AccountTrust;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
@@ -99,9 +100,8 @@ public final class ApiMagicLinks {
             event.error(user == null ? "user_not_found" : !user.isEnabled() ? "user_disabled" : "client_disabled");
             return MagicLinkPages.expired(session, "denied", null);
         }
-        if (Boolean.parseBoolean(link.get(VERIFY_EMAIL)) && !user.isEmailVerified()
-                && user.getEmail() != null && user.getEmail().equalsIgnoreCase(link.get(MagicLinkStore.EMAIL))) {
-            user.setEmailVerified(true);
+        if (Boolean.parseBoolean(link.get(VERIFY_EMAIL))) {
+            AccountTrust.emailProven(session, realm, user, link.get(MagicLinkStore.EMAIL), event);
         }
         UserSessionModel userSession = SsoSessions.open(session, realm, user, "token-login-api-link");
         event.user(user).session(userSession).detail(Details.REDIRECT_URI, link.get(REDIRECT_URI)).success();

@@ -55,6 +55,8 @@ final class LinkIssuer {
             notes.put(MagicLinkStore.USER, user.getId());
         }
         notes.put(MagicLinkStore.CODE, code);
+        // the same choices on every rendering: redrawn choices would give the right code away (the one always present)
+        notes.put(MagicLinkStore.CHOICES, String.join(",", MagicLinkCodes.choices(code)));
         notes.put(MagicLinkStore.IP, ip == null ? "" : ip);
         notes.put(MagicLinkStore.BROWSER, browser);
         notes.put(MagicLinkStore.CREATED, Long.toString(now));

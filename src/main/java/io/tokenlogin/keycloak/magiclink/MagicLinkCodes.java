@@ -16,13 +16,14 @@ import java.util.regex.Pattern;
 
 /**
  * The small pure pieces of the magic link: secrets (256 bits, URL-safe), their hashes (what the store keys on), the
- * two-digit matching code and its decoys, email normalisation. Pure Java.
+ * two-digit matching code and its decoys (drawn once per link), email normalisation. Pure Java.
  */
 public final class MagicLinkCodes {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern EMAIL = Pattern.compile("[^\\s@]{1,64}@[^\\s@]{1,189}\\.[^\\s@.]{1,63}");
-    public static final int CHOICES = 3;
+    /** Codes offered on the other device: a blind pick is right one time in six, and a wrong pick ends the link. */
+    public static final int CHOICES = 6;
 
     private MagicLinkCodes() {
     }
@@ -52,7 +53,7 @@ public final class MagicLinkCodes {
         return Integer.toString(10 + RANDOM.nextInt(90));
     }
 
-    /** The code and {@link #CHOICES}-1 different decoys, shuffled. */
+    /** The code and {@link #CHOICES}-1 different decoys, shuffled; drawn once per link and stored with it. */
     public static List<String> choices(String code) {
         Set<String> set = new LinkedHashSet<>();
         set.add(code);
@@ -62,6 +63,15 @@ public final class MagicLinkCodes {
         List<String> list = new ArrayList<>(set);
         Collections.shuffle(list, RANDOM);
         return list;
+    }
+
+    /** The stored choices of a link (comma-separated), or empty when the note is missing or does not hold the code. */
+    public static List<String> storedChoices(String note, String code) {
+        if (note == null || note.isBlank()) {
+            return List.of();
+        }
+        List<String> list = List.of(note.split(","));
+        return list.contains(code) ? list : List.of();
     }
 
     /** Trimmed, lower case; null when it does not look like an address. */

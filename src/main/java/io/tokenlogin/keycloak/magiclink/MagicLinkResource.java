@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.users.AccountTrust;
 import io.tokenlogin.keycloak.users.JitUsers;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -22,6 +23,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -73,7 +75,11 @@ public class MagicLinkResource {
         if (!Boolean.parseBoolean(link.get().get(MagicLinkStore.CROSS_DEVICE))) {
             return MagicLinkPages.expired(session, "denied", null);
         }
-        return MagicLinkPages.approve(session, actionUrl, key, link.get(), MagicLinkCodes.choices(link.get().get(MagicLinkStore.CODE)));
+        List<String> choices = MagicLinkCodes.storedChoices(link.get().get(MagicLinkStore.CHOICES), link.get().get(MagicLinkStore.CODE));
+        if (choices.isEmpty()) {
+            return MagicLinkPages.expired(session, "denied", null); // a link without its choices cannot be approved
+        }
+        return MagicLinkPages.approve(session, actionUrl, key, link.get(), choices);
     }
 
     @POST
@@ -124,9 +130,7 @@ public class MagicLinkResource {
             waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
             return MagicLinkPages.expired(session, "denied", null);
         }
-        if (link.get(MagicLinkStore.EMAIL).equalsIgnoreCase(user.getEmail()) && !user.isEmailVerified()) {
-            user.setEmailVerified(true);
-        }
+        AccountTrust.emailProven(session, realm, user, link.get(MagicLinkStore.EMAIL), event);
         waiting.setAuthNote(WaitingLogin.USER, user.getId());
         waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.APPROVED);
         event.user(user).detail("same_browser", Boolean.toString(sameBrowser)).success();

@@ -26,6 +26,7 @@ final class MagicLinkStore {
     static final String EMAIL = "email";
     static final String USER = "user";
     static final String CODE = "code";
+    static final String CHOICES = "choices";
     static final String IP = "ip";
     static final String BROWSER = "browser";
     static final String CREATED = "created";

@@ -102,7 +102,13 @@ public class MagicLinkBrowserIT {
         new WebDriverWait(other.driver(), Duration.ofSeconds(20)).until(d -> !d.findElements(By.name("choice")).isEmpty());
         checkPage(other.driver(), "magic-link-4-other-device-pick-code");
         List<WebElement> choices = other.driver().findElements(By.cssSelector("button[name=choice]:not([value=none])"));
-        assertEquals(3, choices.size(), "three codes to choose from");
+        assertEquals(6, choices.size(), "six codes to choose from");
+        List<String> shown = choices.stream().map(b -> b.getAttribute("value")).toList();
+        other.driver().navigate().refresh();
+        new WebDriverWait(other.driver(), Duration.ofSeconds(20)).until(d -> !d.findElements(By.name("choice")).isEmpty());
+        choices = other.driver().findElements(By.cssSelector("button[name=choice]:not([value=none])"));
+        assertEquals(shown, choices.stream().map(b -> b.getAttribute("value")).toList(),
+                "D5: the same six choices on every rendering (redrawn ones would give the code away)");
         assertTrue(choices.stream().anyMatch(b -> code.equals(b.getAttribute("value"))), "the right code is among them");
         choices.stream().filter(b -> !code.equals(b.getAttribute("value"))).findFirst().orElseThrow().click();
         new WebDriverWait(other.driver(), Duration.ofSeconds(20)).until(d -> !d.findElements(By.id("ml-reason-refused")).isEmpty());

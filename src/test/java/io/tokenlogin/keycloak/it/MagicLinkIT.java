@@ -74,6 +74,53 @@ public class MagicLinkIT {
         assertFalse(mailText.matches("(?s).*\\b" + steps.code() + "\\b.*"), "the mail never holds the waiting code");
     }
 
+    /**
+     * D3 (pre-registration takeover): an attacker registered the victim's address, never verified, with a password of
+     * their own. The victim's magic link proves the address: the attacker's password stops working, the attacker's
+     * session ends, the email is verified, and a REMOVE_CREDENTIAL event says why.
+     */
+    @Test
+    public void D3_aMagicLinkToAnUnverifiedAccountRemovesTheCredentialsWhoeverSetThem() throws Exception {
+        UserRepresentation user = MagicRealm.newUser(realm, "preregistered", true);
+        org.keycloak.representations.idm.CredentialRepresentation password = new org.keycloak.representations.idm.CredentialRepresentation();
+        password.setType("password");
+        password.setValue("attackers-own-password-1");
+        password.setTemporary(false);
+        realm.admin().users().get(user.getId()).resetPassword(password);
+        assertEquals(1, realm.admin().users().get(user.getId()).credentials().size());
+        assertFalse(realm.admin().users().get(user.getId()).toRepresentation().isEmailVerified());
+
+        MagicLinkSteps steps = new MagicLinkSteps(oauth);
+        steps.authorize();
+        steps.requestLink(user.getEmail());
+        IDToken id = steps.clickAndFinish(MagicLinkSteps.linkFromMail(mail, 1, user.getEmail()));
+        assertEquals(user.getId(), id.getSubject(), "the address's owner is signed in");
+        assertTrue(realm.admin().users().get(user.getId()).credentials().isEmpty(), "the password someone else set is gone");
+        assertTrue(realm.admin().users().get(user.getId()).toRepresentation().isEmailVerified());
+        var events = realm.admin().getEvents(List.of("REMOVE_CREDENTIAL"), null, user.getId(), null, null, null, 0, 5);
+        assertEquals("unverified_email_proven_by_link", events.get(0).getDetails().get("reason"));
+        assertEquals("1", events.get(0).getDetails().get("credentials_removed"));
+    }
+
+    /** The legitimate case: an account whose email is verified keeps its password when its owner uses a magic link. */
+    @Test
+    public void aVerifiedAccountKeepsItsPasswordAfterAMagicLink() throws Exception {
+        UserRepresentation user = MagicRealm.newUser(realm, "verified-keeps", true);
+        UserRepresentation rep = realm.admin().users().get(user.getId()).toRepresentation();
+        rep.setEmailVerified(true);
+        realm.admin().users().get(user.getId()).update(rep);
+        org.keycloak.representations.idm.CredentialRepresentation password = new org.keycloak.representations.idm.CredentialRepresentation();
+        password.setType("password");
+        password.setValue("owners-own-password-1");
+        password.setTemporary(false);
+        realm.admin().users().get(user.getId()).resetPassword(password);
+        MagicLinkSteps steps = new MagicLinkSteps(oauth);
+        steps.authorize();
+        steps.requestLink(user.getEmail());
+        assertEquals(user.getId(), steps.clickAndFinish(MagicLinkSteps.linkFromMail(mail, 1, user.getEmail())).getSubject());
+        assertEquals(1, realm.admin().users().get(user.getId()).credentials().size());
+    }
+
     @Test
     public void C4_scannersFetchingTheLinkWithGetAndHeadConsumeNothing() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "scan", true);

@@ -104,10 +104,12 @@ class MagicLinkStoreTest {
             String code = MagicLinkCodes.newCode();
             assertTrue(code.matches("[1-9][0-9]"));
             var choices = MagicLinkCodes.choices(code);
-            assertEquals(3, choices.size());
+            assertEquals(6, choices.size());
             assertEquals(1, choices.stream().filter(code::equals).count());
-            assertEquals(3, choices.stream().distinct().count());
+            assertEquals(6, choices.stream().distinct().count());
+            assertEquals(choices, MagicLinkCodes.storedChoices(String.join(",", choices), code), "stored and read back unchanged");
         }
+        assertTrue(MagicLinkCodes.storedChoices("11,12,13,14,15,16", "99").isEmpty(), "choices without the code are unusable");
         assertEquals("bob@example.com", MagicLinkCodes.normaliseEmail("  Bob@Example.COM "));
         assertEquals(null, MagicLinkCodes.normaliseEmail("not an email"));
     }
