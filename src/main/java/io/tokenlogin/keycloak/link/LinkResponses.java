@@ -53,6 +53,13 @@ final class LinkResponses {
         return ErrorPage.error(session, null, Response.Status.fromStatusCode(e.error().httpStatus()), ErrorMessages.key(e.error()));
     }
 
+    /** Not a top-level navigation (an image, script, fetch or frame): nothing consumed, no session touched. */
+    Response notNavigation() {
+        event.event(EventType.LOGIN_ERROR).detail(Details.REASON, "not_a_top_level_navigation").error("invalid_request");
+        TokenTransport.noStore(session.getContext().getHttpResponse());
+        return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, "tokenLogin.error.invalid_request");
+    }
+
     /** A server-side fault: 503 with a themed page that asks to retry; logged without any token. */
     Response unavailable(RuntimeException cause) {
         LOG.warnf("Partner sign-in failed on the server side: %s", cause.getClass().getName());
@@ -69,7 +76,7 @@ final class LinkResponses {
         HttpResponse response = session.getContext().getHttpResponse();
         TokenTransport.noStore(response);
         if (expireCookie) {
-            TokenTransport.expireCookie(response, "/");
+            TokenTransport.expireCookieVariants(response, session.getContext().getUri().getRequestUri(), realm.getName());
         }
     }
 }

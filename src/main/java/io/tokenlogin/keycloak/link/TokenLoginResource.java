@@ -30,7 +30,10 @@ import org.keycloak.http.HttpRequest;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.services.managers.AuthenticationManager;
+import io.tokenlogin.keycloak.partner.idp.PartnerLinks;
 
 import java.net.URI;
 import java.time.Instant;
@@ -67,6 +70,29 @@ public class TokenLoginResource {
     @Path("login")
     public Response loginPost() {
         return login(TokenTransport.collect().params(session.getContext().getHttpRequest().getDecodedFormParameters()));
+    }
+
+    /** The "continue as another person?" page of this browser's pending question. */
+    @GET
+    @Path("login/switch")
+    public Response loginSwitchPage() {
+        return SessionSwitch.page(session, realm).orElseGet(() -> {
+            TokenTransport.noStore(session.getContext().getHttpResponse());
+            return org.keycloak.services.ErrorPage.error(session, null, Response.Status.BAD_REQUEST, "tokenLogin.error.switch_expired");
+        });
+    }
+
+    /** The answer of the "continue as another person?" page: the waiting token, if this browser holds the nonce. */
+    @POST
+    @Path("login/switch")
+    public Response loginSwitch() {
+        String nonce = session.getContext().getHttpRequest().getDecodedFormParameters().getFirst(SessionSwitch.FIELD);
+        return SessionSwitch.answer(session, realm, nonce)
+                .map(token -> login(TokenTransport.collect().add(token), true))
+                .orElseGet(() -> {
+                    TokenTransport.noStore(session.getContext().getHttpResponse());
+                    return org.keycloak.services.ErrorPage.error(session, null, Response.Status.BAD_REQUEST, "tokenLogin.error.switch_expired");
+                });
     }
 
     /** The email magic link's own pages ({@code email-magic-link} step). */
@@ -128,10 +154,19 @@ public class TokenLoginResource {
     }
 
     private Response login(TokenTransport transport) {
+        return login(transport, false);
+    }
+
+    private Response login(TokenTransport transport, boolean switchConfirmed) {
         HttpRequest request = session.getContext().getHttpRequest();
-        transport.params(request.getUri().getQueryParameters()).headersAndCookie(request.getHttpHeaders());
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(EventType.LOGIN).detail(Details.AUTH_METHOD, PartnerSignIn.AUTH_METHOD);
+        if (!TokenTransport.isTopLevelNavigation(request.getHttpHeaders())) {
+            return new LinkResponses(session, realm, event, false).notNavigation();
+        }
+        if (!switchConfirmed) {
+            transport.params(request.getUri().getQueryParameters()).headersAndCookie(request.getHttpHeaders());
+        }
         LinkResponses responses = new LinkResponses(session, realm, event, transport.cookieSeen());
         PartnerDirectory.Partner partner = null;
         try {
@@ -149,6 +184,15 @@ public class TokenLoginResource {
             VerifiedPartnerToken token = PartnerSignIn.verify(partner.policy(), found.token(), now);
             String landing = Landing.url(session, partner.policy(), client, token.intendedUrl());
             event.detail(Details.REDIRECT_URI, landing);
+            if (!switchConfirmed) {
+                AuthenticationManager.AuthResult signedIn = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+                UserModel target = signedIn == null ? null : PartnerLinks.find(session, realm, partner.alias(), token.userId());
+                if (signedIn != null && (target == null || !target.getId().equals(signedIn.user().getId()))) {
+                    // another person is signed in here: ask before ending their session (nothing consumed yet)
+                    return SessionSwitch.ask(session, realm, signedIn.user(), found.token(), token.expiresAt().getEpochSecond(),
+                            token.email(), landing);
+                }
+            }
             PartnerUsers.Resolved resolved = PartnerSignIn.complete(session, realm, partner, token, now, event);
             UserSessionModel userSession = SsoSessions.open(session, realm, resolved.user(), PartnerSignIn.AUTH_METHOD);
             event.user(resolved.user()).session(userSession).detail(Details.USERNAME, resolved.user().getUsername()).success();

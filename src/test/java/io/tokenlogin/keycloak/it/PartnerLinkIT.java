@@ -127,11 +127,17 @@ public class PartnerLinkIT {
     }
 
     @Test
-    public void B11_signingInAsAnotherUserEndsTheFirstUsersSessionInThatBrowser() {
+    public void B11_signingInAsAnotherUserAsksThenEndsTheFirstUsersSessionInThatBrowser() {
         Browserless browser = new Browserless();
         assertEquals(303, browser.get(loginUrl() + "/" + Demo.flat().generateSignInToken("first-of-two", 60)).statusCode());
         String firstSub = OidcClient.silentLogin(oauth, browser).getSubject();
-        assertEquals(303, browser.get(loginUrl() + "/" + Demo.flat().generateSignInToken("second-of-two", 60)).statusCode());
+        // D4: the browser is asked first (no silent switch); confirming ends the first user's session
+        HttpResponse<String> asked = browser.get(loginUrl() + "/" + Demo.flat().generateSignInToken("second-of-two", 60));
+        assertEquals(303, asked.statusCode());
+        HttpResponse<String> page = browser.get(Browserless.location(asked));
+        java.util.regex.Matcher nonce = java.util.regex.Pattern.compile("name=\"switch\" value=\"([A-Za-z0-9_-]+)\"").matcher(page.body());
+        assertTrue(nonce.find(), page.body());
+        assertEquals(303, browser.postForm(Browserless.location(asked), java.util.Map.of("switch", nonce.group(1))).statusCode());
         IDToken second = OidcClient.silentLogin(oauth, browser);
         assertNotEquals(firstSub, second.getSubject());
         assertEquals("ruby-backend.second-of-two", second.getPreferredUsername());

@@ -33,6 +33,10 @@ public class ExternalTokenAuthenticator implements Authenticator {
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
+        if (!TokenTransport.isTopLevelNavigation(context.getHttpRequest().getHttpHeaders())) {
+            context.attempted(); // an image, script or frame request never signs anyone in
+            return;
+        }
         TokenTransport transport = TokenTransport.collect()
                 // the live request first: Keycloak drops request parameters over 2,000 characters from its client notes
                 .params(context.getHttpRequest().getUri().getQueryParameters())
@@ -111,7 +115,14 @@ public class ExternalTokenAuthenticator implements Authenticator {
             context.getEvent().detail(PartnerSignIn.DETAIL_PARTNER, partner.alias());
         }
         if (transport.cookieSeen()) {
-            TokenTransport.expireCookie(context.getSession().getContext().getHttpResponse(), "/");
+            TokenTransport.expireCookieVariants(context.getSession().getContext().getHttpResponse(),
+                    context.getUriInfo().getRequestUri(), context.getRealm().getName());
+        }
+        if (transport.cookieOnly()) {
+            // a stale or planted cookie is not this request's token: step aside, so the rest of the flow runs
+            context.getEvent().clone().detail(Details.REASON, "cookie_only_token_ignored").error(error.code());
+            context.attempted();
+            return;
         }
         context.getEvent().error(error.code());
         Response page = context.form()

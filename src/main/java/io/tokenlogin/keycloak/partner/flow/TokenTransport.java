@@ -60,6 +60,10 @@ public final class TokenTransport {
             return this;
         }
         addAll(headers.getRequestHeader(HEADER));
+        String raw = headers.getHeaderString(HttpHeaders.COOKIE);
+        if (raw == null || !raw.contains(COOKIE)) {
+            return this; // most authorization requests carry no token cookie: do not parse every cookie for nothing
+        }
         Cookie cookie = headers.getCookies().get(COOKIE);
         if (cookie != null && cookie.getValue() != null && !cookie.getValue().isBlank()) {
             cookieSeen = true;
@@ -84,9 +88,54 @@ public final class TokenTransport {
         return cookieSeen;
     }
 
+    /** The only token of the request came from the cookie (nothing the current request itself carried). */
+    public boolean cookieOnly() {
+        return cookieSeen && values.size() == 1;
+    }
+
     /** Expires the transport cookie, so a consumed single-use token does not break the next sign-in. */
     public static void expireCookie(HttpResponse response, String path) {
         response.setCookieIfAbsent(new NewCookie.Builder(COOKIE).value("").path(path).maxAge(0).httpOnly(true).build());
+    }
+
+    /**
+     * Expires the token cookie in every variant this response can reach: the paths of the realm's endpoints and, for
+     * a host name, the host and each parent domain. A junk cookie planted on a parent domain or another path then
+     * stops breaking sign-ins. Written as raw headers: one cookie name, many paths and domains.
+     */
+    public static void expireCookieVariants(HttpResponse response, java.net.URI requestUri, String realmName) {
+        String realmPath = "/realms/" + realmName;
+        List<String> paths = List.of("/", "/realms", "/realms/", realmPath, realmPath + "/", realmPath + "/protocol",
+                realmPath + "/protocol/openid-connect", realmPath + "/protocol/openid-connect/auth", realmPath + "/token-login",
+                realmPath + "/token-login/login", realmPath + "/login-actions");
+        List<String> domains = new ArrayList<>();
+        domains.add(null);
+        String host = requestUri.getHost();
+        if (host != null && host.contains(".") && !host.matches("[0-9.]+") && !host.contains(":")) {
+            String d = host;
+            while (d.indexOf('.') > 0) {
+                domains.add(d);
+                d = d.substring(d.indexOf('.') + 1);
+            }
+        }
+        boolean secure = "https".equalsIgnoreCase(requestUri.getScheme());
+        for (String domain : domains) {
+            for (String path : paths) {
+                response.addHeader("Set-Cookie", COOKIE + "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=" + path
+                        + (domain == null ? "" : "; Domain=" + domain) + "; HttpOnly" + (secure ? "; Secure" : ""));
+            }
+        }
+    }
+
+    /**
+     * True unless the browser says this request is not a top-level navigation ({@code Sec-Fetch-Mode} other than
+     * {@code navigate}, or {@code Sec-Fetch-Dest} other than {@code document}): an image, script, fetch or frame
+     * request never consumes a token or ends a session. Browsers that send neither header are let through.
+     */
+    public static boolean isTopLevelNavigation(HttpHeaders headers) {
+        String mode = headers.getHeaderString("Sec-Fetch-Mode");
+        String dest = headers.getHeaderString("Sec-Fetch-Dest");
+        return (mode == null || mode.equalsIgnoreCase("navigate")) && (dest == null || dest.equalsIgnoreCase("document"));
     }
 
     /** Headers for every response that saw a token (SPEC §2). */
