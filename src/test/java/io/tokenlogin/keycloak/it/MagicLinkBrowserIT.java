@@ -121,8 +121,13 @@ public class MagicLinkBrowserIT {
 
         // a new link, the right code: the waiting tab continues on its own
         asking.driver().findElement(By.id("ml-resend")).click();
-        new WebDriverWait(asking.driver(), Duration.ofSeconds(20)).until(d -> !d.findElements(By.id("ml-code")).isEmpty());
-        String newCode = asking.driver().findElement(By.id("ml-code")).getText().trim();
+        // the waiting page reloads itself: read the code once it stands still
+        String newCode = new WebDriverWait(asking.driver(), Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> {
+                    String text = d.findElements(By.id("ml-code")).isEmpty() ? "" : d.findElement(By.id("ml-code")).getText().trim();
+                    return text.matches("[0-9]{2}") ? text : null;
+                });
         String newLink = MagicLinkSteps.linkFromMail(mail, 2, user.getEmail());
         other.open(newLink);
         new WebDriverWait(other.driver(), Duration.ofSeconds(20)).until(d -> !d.findElements(By.name("choice")).isEmpty());

@@ -123,6 +123,8 @@ public class PartnerAdminConsoleBrowserIT {
         assertEquals(ISSUER, created.getConfig().get("clientId"));
         assertEquals(LANDING_CLIENT, created.getConfig().get("landingClient"), "the picker stores the client's clientId");
         assertEquals("flat", created.getConfig().get("tokenShape"), "the token shape's default");
+        assertTrue(created.isHideOnLogin(), "never a button on the login page");
+        assertEquals("NEVER", created.getConfig().get("showInAccountConsole"), "hidden in the account console by default");
         screenshot("partner-3-provider-created.png");
 
         // 4. the partner's link signs a new user in, linked to the provider; the console shows the link

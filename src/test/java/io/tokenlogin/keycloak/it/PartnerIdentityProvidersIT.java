@@ -121,7 +121,7 @@ public class PartnerIdentityProvidersIT {
     }
 
     @Test
-    public void aLinkOnlyPartnerNeedsNoFlowAndADisabledOneServesNothing() {
+    public void D9_aLinkOnlyPartnerNeedsNoFlowAndADisabledOneServesNothing() {
         String a = unique("toggle");
         TestPartners.add(realm, a, a + "-issuer", SECRET, Map.of());
         PartnerTokenSigner signer = new PartnerTokenSigner(a + "-issuer", SECRET);
@@ -139,7 +139,7 @@ public class PartnerIdentityProvidersIT {
     }
 
     @Test
-    public void partnersAcmeAndacmeKeepSeparateUsers() {
+    public void D8_partnersAcmeAndacmeKeepSeparateUsers() {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         TestPartners.add(realm, "Acme" + suffix, "Acme-issuer-" + suffix, SECRET, Map.of());
         TestPartners.add(realm, "acme" + suffix, "acme-issuer-" + suffix, SECRET, Map.of());
@@ -155,7 +155,7 @@ public class PartnerIdentityProvidersIT {
 
     /** The first model's mapping attribute is never read: whoever sets it on an account gains no partner user. */
     @Test
-    public void aTokenLoginIdAttributeOnAnAccountNeverMapsItToAPartnerUser() {
+    public void D10_aTokenLoginIdAttributeOnAnAccountNeverMapsItToAPartnerUser() {
         UserRepresentation planted = new UserRepresentation();
         planted.setUsername(unique("planter"));
         planted.setEnabled(true);
@@ -179,7 +179,7 @@ public class PartnerIdentityProvidersIT {
 
     /** A self-registered (or admin-made) account holding a partner user's readable username never blocks that user. */
     @Test
-    public void aSquattedUsernameNeverBlocksThePartnerUser() {
+    public void D6_aSquattedUsernameNeverBlocksThePartnerUser() {
         String id = unique("sq").toLowerCase();
         UserRepresentation squatter = new UserRepresentation();
         squatter.setUsername("ruby-backend." + id);

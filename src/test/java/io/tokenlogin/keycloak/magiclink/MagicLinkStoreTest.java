@@ -99,7 +99,7 @@ class MagicLinkStoreTest {
     }
 
     @Test
-    void codesHaveTwoDigitsAndTheChoicesHoldTheCodeOnce() {
+    void D5_sixDistinctChoicesHoldTheCodeOnceAndAreStoredWithTheLink() {
         for (int i = 0; i < 200; i++) {
             String code = MagicLinkCodes.newCode();
             assertTrue(code.matches("[1-9][0-9]"));

@@ -62,7 +62,12 @@ public class PartnerIdpConfig extends IdentityProviderModel {
         }
         // a partner signs people in from its own site: never a button on the login page, hidden in the account console
         setHideOnLogin(true);
-        getConfig().putIfAbsent(SHOW_IN_ACCOUNT_CONSOLE, IdentityProviderShowInAccountConsole.NEVER.name());
+        if (getInternalId() == null) {
+            // a new partner is hidden in the account console (the console's form sends its own default otherwise)
+            getConfig().put(SHOW_IN_ACCOUNT_CONSOLE, IdentityProviderShowInAccountConsole.NEVER.name());
+        } else {
+            getConfig().putIfAbsent(SHOW_IN_ACCOUNT_CONSOLE, IdentityProviderShowInAccountConsole.NEVER.name());
+        }
         getConfig().putIfAbsent(TokenShape.KEY, TokenShape.FLAT.value());
     }
 
