@@ -1,5 +1,5 @@
 <#-- Email magic link, step 2: "check your inbox", shows the waiting code and polls for the outcome.
-     Reads magicLink.email, lifetimeMinutes, code, statusUrl, continueUrl, sendFailed, refused, resent (booleans
+     Reads magicLink.email, lifetimeMinutes, code, statusUrl, continueUrl, sendFailed, refused, resent, resendRefused (booleans
      optional) and canRestart (optional, default true: false hides "Use another email"). -->
 <#import "template.ftl" as layout>
 <#assign ml = magicLink!{}>
@@ -41,6 +41,12 @@
                     <div class="${properties.kcAlertClass!} pf-m-warning">
                         <div class="${properties.kcAlertIconClass!}"><span class="${properties.kcFeedbackWarningIcon!}" aria-hidden="true"></span></div>
                         <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg("magicLink.expired")}</span>
+                    </div>
+                </div>
+                <div id="ml-resend-refused"<#if !flag("resendRefused")> hidden</#if>>
+                    <div class="${properties.kcAlertClass!} pf-m-warning">
+                        <div class="${properties.kcAlertIconClass!}"><span class="${properties.kcFeedbackWarningIcon!}" aria-hidden="true"></span></div>
+                        <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg("magicLink.resendRefused")}</span>
                     </div>
                 </div>
                 <div id="ml-resent"<#if !flag("resent")> hidden</#if>>

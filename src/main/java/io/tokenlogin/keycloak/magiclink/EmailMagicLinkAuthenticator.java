@@ -30,13 +30,13 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
             return;
         }
         if (authSession.getAuthNote(WaitingLogin.LINK) != null) {
-            context.challenge(MagicLinkPages.sent(context, false));
+            context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE));
             return;
         }
         UserModel identified = context.getUser();
         if (identified != null) {
             LinkIssuer.issue(context, settings(context), normalisedEmailOf(identified), identified);
-            context.challenge(MagicLinkPages.sent(context, false));
+            context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE));
             return;
         }
         context.challenge(MagicLinkPages.askEmail(context, null, null));
@@ -50,8 +50,8 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
             WaitingLogin.clear(authSession);
             context.challenge(MagicLinkPages.askEmail(context, null, null));
         } else if (form.containsKey(FORM_RESEND) && authSession.getAuthNote(WaitingLogin.EMAIL) != null) {
-            LinkIssuer.issue(context, settings(context), authSession.getAuthNote(WaitingLogin.EMAIL), context.getUser());
-            context.challenge(MagicLinkPages.sent(context, true));
+            boolean issued = LinkIssuer.issue(context, settings(context), authSession.getAuthNote(WaitingLogin.EMAIL), context.getUser());
+            context.challenge(MagicLinkPages.sent(context, issued ? MagicLinkPages.Resend.SENT : MagicLinkPages.Resend.KEPT));
         } else if (form.containsKey(FORM_EMAIL) && context.getUser() == null) {
             String email = MagicLinkCodes.normaliseEmail(form.getFirst(FORM_EMAIL));
             if (email == null) {
@@ -61,7 +61,7 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
                 return;
             }
             LinkIssuer.issue(context, settings(context), email, null);
-            context.challenge(MagicLinkPages.sent(context, false));
+            context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE));
         } else {
             authenticate(context);
         }

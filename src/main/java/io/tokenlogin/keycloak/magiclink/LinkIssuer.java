@@ -24,7 +24,15 @@ final class LinkIssuer {
     private LinkIssuer() {
     }
 
-    static void issue(AuthenticationFlowContext context, MagicLinkSettings settings, String email, UserModel identified) {
+    /** Links one login attempt may ask for; past it, nothing more is stored or sent for that attempt. */
+    static final int MAX_LINKS_PER_ATTEMPT = 10;
+
+    /**
+     * Issues a new link for the attempt, or returns false when the limits refuse one while the attempt still has a
+     * pending link: that mailed link keeps working and nothing is stored (the page says no new link was sent — the
+     * same for known and unknown addresses, since the limits count every address).
+     */
+    static boolean issue(AuthenticationFlowContext context, MagicLinkSettings settings, String email, UserModel identified) {
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
@@ -33,7 +41,16 @@ final class LinkIssuer {
         String ip = context.getConnection().getRemoteHost();
         String browser = MagicLinkCodes.describeBrowser(context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent"));
 
-        boolean allowed = !email.isEmpty() && SendLimits.tryAcquire(store, settings, realm.getId(), email, ip);
+        int issuedBefore = parseInt(authSession.getAuthNote(WaitingLogin.ISSUED));
+        boolean allowed = !email.isEmpty() && issuedBefore < MAX_LINKS_PER_ATTEMPT
+                && SendLimits.tryAcquire(store, settings, realm.getId(), email, ip);
+        if (!allowed && WaitingLogin.PENDING.equals(WaitingLogin.state(authSession, System.currentTimeMillis() / 1000))) {
+            context.getEvent().clone().event(EventType.SEND_VERIFY_EMAIL)
+                    .detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
+                    .detail(Details.EMAIL, email).error("rate_limited");
+            return false; // the pending link stays the attempt's newest link
+        }
+        authSession.setAuthNote(WaitingLogin.ISSUED, Integer.toString(issuedBefore + 1));
         UserModel user = identified != null ? identified : email.isEmpty() ? null : session.users().getUserByEmail(realm, email);
         String refusal = !allowed ? "rate_limited" : user == null ? (settings.createUsers() ? null : "user_not_found")
                 : !user.isEnabled() ? "user_disabled" : null;
@@ -68,7 +85,9 @@ final class LinkIssuer {
         if (restart != null && !restart.isBlank()) {
             notes.put(MagicLinkStore.RESTART_URL, restart);
         }
-        MagicLinkStore.save(store, realm.getId(), linkHash, notes, settings.linkLifetimeSeconds());
+        if (refusal == null) {
+            MagicLinkStore.save(store, realm.getId(), linkHash, notes, settings.linkLifetimeSeconds()); // a refused send stores no link
+        }
         MagicLinkStore.savePoll(store, realm.getId(), pollSecret, notes, settings.linkLifetimeSeconds() + 60);
 
         authSession.setAuthNote(WaitingLogin.LINK, linkHash);
@@ -83,11 +102,20 @@ final class LinkIssuer {
             context.getEvent().clone().event(EventType.SEND_VERIFY_EMAIL)
                     .detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
                     .detail(Details.EMAIL, email).error(refusal);
-            return;
+            return true;
         }
         String link = MagicLinkResource.linkUrl(session, realm, secret);
         MagicLinkMailer.sendLater(session, new MagicLinkMailer.Mail(realm.getId(), user == null ? null : user.getId(), email, link,
                 settings.linkLifetimeSeconds(), ip, browser, authSession.getParentSession().getId(), authSession.getTabId(),
                 client.getId(), client.getClientId(), linkHash));
+        return true;
+    }
+
+    private static int parseInt(String value) {
+        try {
+            return value == null ? 0 : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

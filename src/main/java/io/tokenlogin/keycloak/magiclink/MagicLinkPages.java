@@ -35,8 +35,11 @@ final class MagicLinkPages {
         return form.createForm("magic-link-email.ftl");
     }
 
+    /** What a "send a new link" did: nothing asked, a new link sent, or refused by a limit (the previous link kept). */
+    enum Resend { NONE, SENT, KEPT }
+
     /** "Check your inbox", with the waiting code and the polling handle. */
-    static Response sent(AuthenticationFlowContext context, boolean resent) {
+    static Response sent(AuthenticationFlowContext context, Resend resend) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         String email = authSession.getAuthNote(WaitingLogin.EMAIL);
         String state = WaitingLogin.state(authSession, System.currentTimeMillis() / 1000);
@@ -50,7 +53,8 @@ final class MagicLinkPages {
         model.put("continueUrl", context.getRefreshExecutionUrl().toString());
         model.put("sendFailed", WaitingLogin.SEND_FAILED.equals(state));
         model.put("refused", WaitingLogin.REFUSED.equals(state));
-        model.put("resent", resent);
+        model.put("resent", resend == Resend.SENT);
+        model.put("resendRefused", resend == Resend.KEPT);
         model.put("canRestart", context.getUser() == null);
         return context.form().setAttribute(ATTRIBUTE, model).createForm("magic-link-sent.ftl");
     }

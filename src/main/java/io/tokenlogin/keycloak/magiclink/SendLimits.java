@@ -2,48 +2,128 @@ package io.tokenlogin.keycloak.magiclink;
 
 import org.keycloak.models.SingleUseObjectProvider;
 
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HexFormat;
+import java.util.Map;
+
 /**
- * Mail-sending limits kept in Keycloak's cluster-wide single-use store, so they hold across nodes and restarts of
- * one node: a cooldown per address, and N "slots" per address and per IP, each slot taken with an atomic
- * {@code putIfAbsent} and living one hour, so at most N mails go out in any rolling hour.
+ * Mail-sending limits kept in Keycloak's cluster-wide single-use store, so they hold across nodes: a cooldown per
+ * address, and N slots per address and per client network, each slot taken with an atomic {@code putIfAbsent} and
+ * living one hour, so at most N mails go out in any rolling hour.
+ *
+ * <ul>
+ *   <li><b>Nothing is taken unless everything allows it.</b> Every limit is checked first; a refused request takes
+ *       no slot of anyone (an IP over its budget cannot use up a victim's address budget), and a slot taken in a
+ *       lost race is given back.</li>
+ *   <li><b>Constant cost.</b> Slots are used round-robin with a hint of the next one, so the next slot is also the
+ *       oldest: if it is still taken, the hour's budget is spent. At most two probes, whatever the count.</li>
+ *   <li><b>Networks, not addresses.</b> IPv6 clients are counted per /64 (one subscriber's prefix), IPv4-mapped
+ *       addresses as IPv4.</li>
+ * </ul>
  */
 final class SendLimits {
 
     private static final String PREFIX = "token-login:ml-limit:";
+    private static final String NEXT = "n";
     private static final long HOUR = 3600;
 
     private SendLimits() {
     }
 
-    /** True when a mail may be sent now; takes the cooldown and one slot of each limit when it may. */
+    /** A free slot and the hint value to leave after taking it. */
+    private record Slot(String key, String hintKey, long next) {
+    }
+
+    /** True when a mail may be sent now; then takes the cooldown and one slot of each limit, else takes nothing. */
     static boolean tryAcquire(SingleUseObjectProvider store, MagicLinkSettings settings, String realmId, String email, String ip) {
         String address = MagicLinkCodes.hash(realmId + "\n" + email);
-        String client = MagicLinkCodes.hash(realmId + "\n" + ip);
-        if (settings.resendCooldownSeconds() > 0
-                && store.contains(PREFIX + "cooldown:" + address)) {
+        String network = MagicLinkCodes.hash(realmId + "\n" + network(ip));
+        String cooldown = PREFIX + "cooldown:" + address;
+        if (settings.resendCooldownSeconds() > 0 && store.contains(cooldown)) {
             return false;
         }
-        if (!takeSlot(store, "addr:" + address, settings.maxEmailsPerAddressPerHour())
-                || !takeSlot(store, "ip:" + client, settings.maxEmailsPerIpPerHour())) {
+        Slot byAddress = free(store, "addr:" + address, settings.maxEmailsPerAddressPerHour());
+        Slot byNetwork = free(store, "ip:" + network, settings.maxEmailsPerIpPerHour());
+        if (byAddress == null || byNetwork == null) {
             return false;
         }
-        if (settings.resendCooldownSeconds() > 0) {
-            return store.putIfAbsent(PREFIX + "cooldown:" + address, settings.resendCooldownSeconds());
+        if (!take(store, byAddress)) {
+            return false;
+        }
+        if (!take(store, byNetwork)) {
+            store.remove(byAddress.key());
+            return false;
+        }
+        if (settings.resendCooldownSeconds() > 0 && !store.putIfAbsent(cooldown, settings.resendCooldownSeconds())) {
+            store.remove(byAddress.key());
+            store.remove(byNetwork.key());
+            return false;
         }
         return true;
     }
 
-    /** After a failed send the user may try again at once: the cooldown is lifted (the hourly slot stays taken). */
+    /** After a failed send the user may try again at once: the cooldown is lifted (the hourly slots stay taken). */
     static void liftCooldown(SingleUseObjectProvider store, String realmId, String email) {
         store.remove(PREFIX + "cooldown:" + MagicLinkCodes.hash(realmId + "\n" + email));
     }
 
-    private static boolean takeSlot(SingleUseObjectProvider store, String subject, int max) {
-        for (int i = 0; i < max; i++) {
-            if (store.putIfAbsent(PREFIX + subject + ":" + i, HOUR)) {
-                return true;
+    /** The next slot if it is free (one more probe when a concurrent request took it first); null when the budget is spent. */
+    private static Slot free(SingleUseObjectProvider store, String subject, int max) {
+        if (max <= 0) {
+            return null;
+        }
+        String hintKey = PREFIX + subject + ":next";
+        Map<String, String> hint = store.get(hintKey);
+        long next = 0;
+        try {
+            next = hint == null ? 0 : Long.parseLong(hint.get(NEXT));
+        } catch (NumberFormatException e) {
+            next = 0;
+        }
+        for (long n = next; n < next + 2; n++) {
+            String key = PREFIX + subject + ":" + Math.floorMod(n, max);
+            if (!store.contains(key)) {
+                return new Slot(key, hintKey, n + 1);
             }
         }
-        return false;
+        return null;
+    }
+
+    private static boolean take(SingleUseObjectProvider store, Slot slot) {
+        if (!store.putIfAbsent(slot.key(), HOUR)) {
+            return false;
+        }
+        store.put(slot.hintKey(), HOUR, Map.of(NEXT, Long.toString(slot.next())));
+        return true;
+    }
+
+    /** The client's network: the IPv4 address, or the /64 of an IPv6 address (literal addresses only, no DNS). */
+    static String network(String ip) {
+        if (ip == null || ip.isBlank()) {
+            return "unknown";
+        }
+        String literal = ip.trim();
+        if (literal.startsWith("[") && literal.endsWith("]")) {
+            literal = literal.substring(1, literal.length() - 1);
+        }
+        if (!literal.contains(":")) {
+            return literal;
+        }
+        try {
+            InetAddress address = InetAddress.getByName(literal.replaceAll("%.*$", ""));
+            if (address instanceof Inet4Address) {
+                return address.getHostAddress(); // IPv4-mapped
+            }
+            if (address instanceof Inet6Address) {
+                byte[] bytes = address.getAddress();
+                return HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+            }
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            // not a literal address: count it as given
+        }
+        return literal;
     }
 }

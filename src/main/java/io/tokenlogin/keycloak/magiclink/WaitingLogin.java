@@ -13,6 +13,8 @@ import org.keycloak.sessions.RootAuthenticationSessionModel;
 final class WaitingLogin {
 
     static final String LINK = "tl-ml.link";
+    /** How many links this login attempt was issued (capped). */
+    static final String ISSUED = "tl-ml.issued";
     static final String EMAIL = "tl-ml.email";
     static final String CODE = "tl-ml.code";
     static final String POLL = "tl-ml.poll";

@@ -154,6 +154,31 @@ public class MagicLinkIT {
         assertTrue(post.body().contains("ml-reason-used"), "posting it again consumes nothing and says so");
     }
 
+    /**
+     * D16: "Send a new link" refused by the cooldown keeps the mailed link working, and the page says no new link was
+     * sent (the same for an unknown address: the limits count every address).
+     */
+    @Test
+    public void D16_aRefusedResendKeepsTheMailedLinkAndSaysSo() throws Exception {
+        UserRepresentation user = MagicRealm.newUser(realm, "kept", true);
+        MagicLinkSteps steps = new MagicLinkSteps(oauth);
+        steps.authorize();
+        steps.requestLink(user.getEmail());
+        String mailed = MagicLinkSteps.linkFromMail(mail, 1, user.getEmail());
+        HttpResponse<String> refused = steps.submit(Map.of("resend", "true"));
+        assertEquals(200, refused.statusCode());
+        assertTrue(refused.body().contains("id=\"ml-resend-refused\">"), "the page tells the truth: no new link");
+        assertTrue(refused.body().contains("id=\"ml-resent\" hidden"), "and does not claim one was sent");
+        assertFalse(mail.waitForIncomingEmail(1500, 2), "no second mail");
+        assertEquals(user.getId(), steps.clickAndFinish(mailed).getSubject(), "the mailed link still works");
+
+        MagicLinkSteps unknown = new MagicLinkSteps(oauth);
+        unknown.authorize();
+        unknown.requestLink("nobody-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com");
+        HttpResponse<String> same = unknown.submit(Map.of("resend", "true"));
+        assertTrue(same.body().contains("id=\"ml-resend-refused\">"), "an unknown address gets the same answer");
+    }
+
     @Test
     public void C10_aNewerLinkMakesTheOlderOneFail() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "newer", true);

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MagicLinkStoreTest {
 
     /** Keys and values as Keycloak's store would hold them; lifespans recorded, not enforced. */
-    static final class MemoryStore implements SingleUseObjectProvider {
+    static class MemoryStore implements SingleUseObjectProvider {
         final Map<String, Map<String, String>> entries = new ConcurrentHashMap<>();
         final Map<String, Long> lifespans = new ConcurrentHashMap<>();
 
@@ -96,6 +96,63 @@ class MagicLinkStoreTest {
         MagicLinkSettings cooldown = new MagicLinkSettings(300, true, false, 60, 5, 30);
         assertTrue(SendLimits.tryAcquire(store, cooldown, "realm", "c@d.example", "10.0.1.1"));
         assertFalse(SendLimits.tryAcquire(store, cooldown, "realm", "c@d.example", "10.0.1.1"), "within the cooldown");
+    }
+
+    /** D15: an IP past its hourly budget asking for a victim's address takes nothing; the victim still gets links. */
+    @Test
+    void D15_anIpOverItsBudgetNeverUsesUpAVictimsAddress() {
+        MemoryStore store = new MemoryStore();
+        MagicLinkSettings settings = new MagicLinkSettings(300, true, false, 0, 5, 2);
+        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "a@x.example", "10.0.0.1"));
+        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "b@x.example", "10.0.0.1"));
+        for (int i = 0; i < 5; i++) {
+            assertFalse(SendLimits.tryAcquire(store, settings, "realm", "victim@x.example", "10.0.0.1"), "the attacker's IP is spent");
+        }
+        for (int i = 0; i < 5; i++) {
+            assertTrue(SendLimits.tryAcquire(store, settings, "realm", "victim@x.example", "10.0.1." + i), "the victim's mail " + (i + 1));
+        }
+        assertFalse(SendLimits.tryAcquire(store, settings, "realm", "victim@x.example", "10.0.2.1"), "the address limit itself holds");
+    }
+
+    /** D15: IPv6 clients are counted per /64, IPv4-mapped addresses as IPv4. */
+    @Test
+    void D15_ipv6ClientsAreCountedPerSlash64() {
+        assertEquals(SendLimits.network("2001:db8:1:2::1"), SendLimits.network("2001:db8:1:2:ffff:ffff:ffff:9"));
+        assertNotEquals(SendLimits.network("2001:db8:1:2::1"), SendLimits.network("2001:db8:1:3::1"));
+        assertEquals("10.1.2.3", SendLimits.network("::ffff:10.1.2.3"));
+        assertEquals("10.1.2.3", SendLimits.network("10.1.2.3"));
+        MemoryStore store = new MemoryStore();
+        MagicLinkSettings settings = new MagicLinkSettings(300, true, false, 0, 5, 2);
+        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "p@x.example", "2001:db8:1:2::1"));
+        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "q@x.example", "2001:db8:1:2::2"));
+        assertFalse(SendLimits.tryAcquire(store, settings, "realm", "r@x.example", "2001:db8:1:2:abcd::3"), "one /64, one budget");
+        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "r@x.example", "2001:db8:1:3::3"));
+    }
+
+    /** D20: the n-th mail of a client costs the same store operations as the first (no linear scan of slots). */
+    @Test
+    void D20_theThreeThousandthMailCostsWhatTheFirstCosts() {
+        CountingStore store = new CountingStore();
+        MagicLinkSettings settings = new MagicLinkSettings(300, true, false, 0, 5, 10000);
+        store.ops = 0;
+        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "m0@x.example", "10.9.9.9"));
+        long first = store.ops;
+        for (int i = 1; i < 2999; i++) {
+            assertTrue(SendLimits.tryAcquire(store, settings, "realm", "m" + i + "@x.example", "10.9.9.9"));
+        }
+        store.ops = 0;
+        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "m2999@x.example", "10.9.9.9"));
+        assertEquals(first, store.ops, "store operations of mail 1 and mail 3000");
+    }
+
+    /** A memory store that counts its operations. */
+    static final class CountingStore extends MemoryStore {
+        long ops;
+        @Override public void put(String key, long lifespanSeconds, Map<String, String> notes) { ops++; super.put(key, lifespanSeconds, notes); }
+        @Override public Map<String, String> get(String key) { ops++; return super.get(key); }
+        @Override public Map<String, String> remove(String key) { ops++; return super.remove(key); }
+        @Override public boolean putIfAbsent(String key, long lifespanInSeconds) { ops++; return super.putIfAbsent(key, lifespanInSeconds); }
+        @Override public boolean contains(String key) { ops++; return super.contains(key); }
     }
 
     @Test
