@@ -47,7 +47,17 @@ final class LinkResponses {
     Response failure(PartnerPolicy partner, TokenRejectedException e) {
         event.event(EventType.LOGIN_ERROR).error(e.error().code());
         if (partner != null && partner.errorRedirect() != null) {
-            return redirect(UriBuilder.fromUri(partner.errorRedirect()).queryParam("error", e.error().code()).build());
+            URI target;
+            try {
+                target = UriBuilder.fromUri(partner.errorRedirect()).queryParam("error", e.error().code()).build();
+            } catch (RuntimeException malformed) {
+                // validated on save; a value that slipped in another way (an import) never turns into a 500
+                LOG.warnf("Partner '%s' has a malformed errorRedirect; showing the error page instead", partner.alias());
+                target = null;
+            }
+            if (target != null) {
+                return redirect(target);
+            }
         }
         prepare();
         return ErrorPage.error(session, null, Response.Status.fromStatusCode(e.error().httpStatus()), ErrorMessages.key(e.error()));

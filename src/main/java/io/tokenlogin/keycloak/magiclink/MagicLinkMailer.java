@@ -39,8 +39,9 @@ final class MagicLinkMailer {
 
     static void sendLater(KeycloakSession session, Mail mail) {
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        session.getProvider(ExecutorsProvider.class).getExecutor("token-login-mail")
-                .execute(() -> send(factory, mail));
+        java.util.concurrent.ExecutorService executor = session.getProvider(ExecutorsProvider.class).getExecutor("token-login-mail");
+        // only once the waiting login (auth session, link) is committed
+        io.tokenlogin.keycloak.tx.AfterCommit.run(session, () -> executor.execute(() -> send(factory, mail)));
     }
 
     private static void send(KeycloakSessionFactory factory, Mail mail) {

@@ -35,7 +35,9 @@ public final class WebhookDelivery {
     }
 
     public static void sendLater(KeycloakSession session, Webhook webhook) {
-        session.getProvider(ExecutorsProvider.class).getExecutor("token-login-webhook").execute(() -> deliver(webhook));
+        java.util.concurrent.ExecutorService executor = session.getProvider(ExecutorsProvider.class).getExecutor("token-login-webhook");
+        // only once the confirmation's new status is committed
+        io.tokenlogin.keycloak.tx.AfterCommit.run(session, () -> executor.execute(() -> deliver(webhook)));
     }
 
     static void deliver(Webhook webhook) {

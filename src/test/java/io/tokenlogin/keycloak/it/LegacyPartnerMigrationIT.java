@@ -61,7 +61,7 @@ public class LegacyPartnerMigrationIT {
 
         List<IdentityProviderRepresentation> partners = realm.admin().identityProviders().findAll().stream()
                 .filter(p -> TestPartners.TYPE.equals(p.getProviderId())).toList();
-        assertEquals(List.of("publicala", "ruby-backend"), partners.stream().map(IdentityProviderRepresentation::getAlias).sorted().toList());
+        assertEquals(List.of("broken-redirect", "publicala", "ruby-backend"), partners.stream().map(IdentityProviderRepresentation::getAlias).sorted().toList());
         IdentityProviderRepresentation ruby = realm.admin().identityProviders().get("ruby-backend").toRepresentation();
         assertEquals("Ruby Backend", ruby.getConfig().get("clientId"));
         assertEquals("**********", ruby.getConfig().get("clientSecret"));
@@ -70,10 +70,11 @@ public class LegacyPartnerMigrationIT {
         assertTrue(realm.admin().identityProviders().get("publicala").toRepresentation().isTrustEmail());
 
         // the steps now only name their partner
-        List<AuthenticatorConfigRepresentation> stepConfigs = realm.admin().flows().getExecutions("partner-browser").stream()
+        List<AuthenticatorConfigRepresentation> stepConfigs = java.util.stream.Stream.concat(
+                        realm.admin().flows().getExecutions("partner-browser").stream(), realm.admin().flows().getExecutions("legacy-links").stream())
                 .filter(e -> "external-token".equals(e.getProviderId()) && e.getAuthenticationConfig() != null)
                 .map(e -> realm.admin().flows().getAuthenticatorConfig(e.getAuthenticationConfig())).toList();
-        assertEquals(2, stepConfigs.size());
+        assertEquals(3, stepConfigs.size());
         stepConfigs.forEach(c -> assertEquals(Map.of("partners", c.getAlias()), c.getConfig()));
 
         FederatedIdentityRepresentation link = realm.admin().users().get(legacyUser).getFederatedIdentity().get(0);
@@ -115,8 +116,19 @@ public class LegacyPartnerMigrationIT {
         assertNull(attributes(one).get("token-login-id"));
     }
 
+    /** D18: a malformed error redirect that reached the store unvalidated (here: migrated) never turns a failure into a 500. */
     @Test
     @Order(4)
+    public void D18_aMalformedErrorRedirectGivesTheErrorPageNotA500() {
+        String forged = new io.tokenlogin.keycloak.signer.PartnerTokenSigner("broken-issuer", "not-the-partners-secret-0123456789abcdef")
+                .generateSignInToken("b-1", 60);
+        HttpResponse<String> r = link(new Browserless(), forged);
+        assertEquals(401, r.statusCode(), r.body());
+        assertTrue(r.body().contains("could not be verified"), r.body());
+    }
+
+    @Test
+    @Order(5)
     public void runningTheMigrationAgainChangesNothing() {
         RealmRepresentation rep = realm.admin().toRepresentation();
         Map<String, String> attributes = new HashMap<>(rep.getAttributes());
@@ -129,7 +141,7 @@ public class LegacyPartnerMigrationIT {
         Browserless browser = new Browserless();
         assertEquals(303, link(browser, Demo.flat().generateSignInToken(4242, 61)).statusCode());
         assertEquals(legacyUser, OidcClient.silentLogin(oauth, browser).getSubject());
-        assertEquals(2, realm.admin().identityProviders().findAll().stream().filter(p -> TestPartners.TYPE.equals(p.getProviderId())).count());
+        assertEquals(3, realm.admin().identityProviders().findAll().stream().filter(p -> TestPartners.TYPE.equals(p.getProviderId())).count());
         assertEquals(1, realm.admin().users().get(legacyUser).getFederatedIdentity().size());
         UserRepresentation reader = realm.admin().users().search("nested-reader", true).get(0);
         assertEquals("reader-uuid-1", realm.admin().users().get(reader.getId()).getFederatedIdentity().get(0).getUserId());

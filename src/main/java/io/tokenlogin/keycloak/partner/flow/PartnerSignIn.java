@@ -35,6 +35,11 @@ public final class PartnerSignIn {
                                                  VerifiedPartnerToken token, Instant now, EventBuilder event)
             throws TokenRejectedException {
         ReplayGuard.consume(session, realm, partner.policy(), token, now);
+        // a failure after this point that is not the token's fault (also at commit) gives the token back
+        org.keycloak.models.KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        String realmId = realm.getId();
+        io.tokenlogin.keycloak.tx.AfterCommit.onRollback(session, () -> org.keycloak.models.utils.KeycloakModelUtils.runJobInTransaction(factory,
+                s -> ReplayGuard.release(s, s.realms().getRealm(realmId), partner.policy(), token)));
         PartnerUsers.Resolved resolved;
         try {
             resolved = PartnerUsers.resolve(session, realm, partner, token);
