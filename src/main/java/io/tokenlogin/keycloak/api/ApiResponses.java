@@ -26,6 +26,9 @@ public final class ApiResponses {
         if (e.status() == 401) {
             builder.header("WWW-Authenticate", "Bearer");
         }
+        if (e.status() == 503) {
+            builder.header("Retry-After", "5");
+        }
         return builder.build();
     }
 }

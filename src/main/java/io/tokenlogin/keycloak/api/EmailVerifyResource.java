@@ -41,6 +41,10 @@ public class EmailVerifyResource {
                 .detail(Details.AUTH_METHOD, "token-login-email-confirmation");
         try {
             String secret = JsonBodies.required(JsonBodies.object(body), "confirmationSecret");
+            if (!io.tokenlogin.keycloak.delivery.DeliveryPools.webhookRoom()) {
+                // the webhook could not be queued: refuse before consuming, so the same call works in a moment
+                throw new ApiException(503, "temporarily_unavailable", "webhook delivery is saturated; retry shortly");
+            }
             long now = Instant.now().getEpochSecond();
             Map<String, String> confirmation = EmailConfirmations.consume(session.singleUseObjects(), realm.getId(), secret).orElse(null);
             if (confirmation == null) {

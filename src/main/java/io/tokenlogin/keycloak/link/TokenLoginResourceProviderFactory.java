@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.link;
 
+import io.tokenlogin.keycloak.delivery.DeliveryPools;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -30,8 +31,14 @@ public class TokenLoginResourceProviderFactory implements RealmResourceProviderF
         return PROVIDER_ID;
     }
 
+    /** Sizes the delivery pools: {@code --spi-realm-restapi-extension--token-login--webhook-threads=16} and so on. */
     @Override
     public void init(Config.Scope config) {
+        DeliveryPools.Sizes d = DeliveryPools.Sizes.DEFAULT;
+        DeliveryPools.start(new DeliveryPools.Sizes(
+                config.getInt("mail-threads", d.mailThreads()), config.getInt("mail-queue", d.mailQueue()),
+                config.getInt("webhook-threads", d.webhookThreads()), config.getInt("webhook-queue", d.webhookQueue()),
+                config.getInt("webhook-per-target", d.perTarget())));
     }
 
     @Override
@@ -40,5 +47,6 @@ public class TokenLoginResourceProviderFactory implements RealmResourceProviderF
 
     @Override
     public void close() {
+        DeliveryPools.stop();
     }
 }

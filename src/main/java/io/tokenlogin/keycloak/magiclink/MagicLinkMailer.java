@@ -6,7 +6,6 @@ import org.keycloak.email.EmailException;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
-import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -39,9 +38,13 @@ final class MagicLinkMailer {
 
     static void sendLater(KeycloakSession session, Mail mail) {
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        java.util.concurrent.ExecutorService executor = session.getProvider(ExecutorsProvider.class).getExecutor("token-login-mail");
-        // only once the waiting login (auth session, link) is committed
-        io.tokenlogin.keycloak.tx.AfterCommit.run(session, () -> executor.execute(() -> send(factory, mail)));
+        // only once the waiting login (auth session, link) is committed; on the mail pool, apart from webhooks
+        io.tokenlogin.keycloak.tx.AfterCommit.run(session, () -> {
+            if (!io.tokenlogin.keycloak.delivery.DeliveryPools.submitMail(() -> send(factory, mail))) {
+                LOG.warn("Magic-link mail not queued: the mail queue is full");
+                KeycloakModelUtils.runJobInTransaction(factory, s -> markFailed(s, mail));
+            }
+        });
     }
 
     private static void send(KeycloakSessionFactory factory, Mail mail) {

@@ -1,14 +1,12 @@
 package io.tokenlogin.keycloak.webhook;
 
 import org.jboss.logging.Logger;
-import org.keycloak.executors.ExecutorsProvider;
+import io.tokenlogin.keycloak.delivery.DeliveryPools;
 import org.keycloak.models.KeycloakSession;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -21,8 +19,6 @@ public final class WebhookDelivery {
     public static final int[] BACKOFF_SECONDS = {1, 2, 4, 8};
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = Logger.getLogger(WebhookDelivery.class);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
 
     /** What goes out: the exact body bytes and their signature. */
     public record Webhook(String url, byte[] body, WebhookKeys.Signed signature, String id, boolean allowPrivate) {
@@ -35,58 +31,57 @@ public final class WebhookDelivery {
     }
 
     public static void sendLater(KeycloakSession session, Webhook webhook) {
-        java.util.concurrent.ExecutorService executor = session.getProvider(ExecutorsProvider.class).getExecutor("token-login-webhook");
-        // only once the confirmation's new status is committed
-        io.tokenlogin.keycloak.tx.AfterCommit.run(session, () -> executor.execute(() -> deliver(webhook)));
+        // only once the confirmation's new status is committed; then on the webhook pool, never in the request
+        io.tokenlogin.keycloak.tx.AfterCommit.run(session, () -> attempt(webhook, 0));
     }
 
-    static void deliver(Webhook webhook) {
-        for (int attempt = 0; attempt <= BACKOFF_SECONDS.length; attempt++) {
-            if (attempt > 0 && !pause(BACKOFF_SECONDS[attempt - 1])) {
-                return;
-            }
-            String refusal = TargetGuard.refusal(webhook.url(), webhook.allowPrivate());
-            if (refusal != null) {
-                LOG.warnf("Webhook %s not sent: %s", webhook.id(), refusal);
-                return;
-            }
-            int status = post(webhook);
-            if (status >= 200 && status < 300) {
-                LOG.debugf("Webhook %s delivered after %d attempt(s)", webhook.id(), attempt + 1);
-                return;
-            }
-            if (status >= 400 && status < 500 && status != 408 && status != 429) {
-                LOG.warnf("Webhook %s refused by the receiver with %d; not retried", webhook.id(), status);
-                return;
-            }
+    /** Schedules attempt {@code n} (0 = now); retries are timers, not sleeping workers. */
+    static void attempt(Webhook webhook, int n) {
+        long delay = n == 0 ? 0 : BACKOFF_SECONDS[n - 1];
+        if (!DeliveryPools.schedule(hostOf(webhook.url()), delay, () -> once(webhook, n))) {
+            LOG.warnf("Webhook %s not queued: the webhook queue is full", webhook.id());
         }
-        LOG.warnf("Webhook %s not delivered after %d attempts", webhook.id(), BACKOFF_SECONDS.length + 1);
     }
 
-    private static int post(Webhook webhook) {
+    private static void once(Webhook webhook, int n) {
+        TargetGuard.Plan plan = TargetGuard.plan(webhook.url(), webhook.allowPrivate(), TargetGuard.SYSTEM);
+        if (plan.refusal() != null) {
+            LOG.warnf("Webhook %s not sent: %s", webhook.id(), plan.refusal());
+            return;
+        }
+        int status = post(plan.target(), webhook);
+        if (status >= 200 && status < 300) {
+            LOG.debugf("Webhook %s delivered after %d attempt(s)", webhook.id(), n + 1);
+            return;
+        }
+        if (status >= 400 && status < 500 && status != 408 && status != 429) {
+            LOG.warnf("Webhook %s refused by the receiver with %d; not retried", webhook.id(), status);
+            return;
+        }
+        if (n < BACKOFF_SECONDS.length) {
+            attempt(webhook, n + 1);
+        } else {
+            LOG.warnf("Webhook %s not delivered after %d attempts", webhook.id(), BACKOFF_SECONDS.length + 1);
+        }
+    }
+
+    private static String hostOf(String url) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(webhook.url())).timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .header("x-signature", webhook.signature().signature())
-                    .header("x-signature-key-id", webhook.signature().keyId())
-                    .header("x-webhook-id", webhook.id())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(webhook.body())).build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (java.io.IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
+            java.net.URI uri = java.net.URI.create(url);
+            return uri.getHost() == null ? url : uri.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + uri.getPort();
+        } catch (IllegalArgumentException e) {
+            return url;
         }
     }
 
-    private static boolean pause(int seconds) {
-        try {
-            Thread.sleep(seconds * 1000L);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    /** One attempt to the checked address, bounded by {@link #TIMEOUT} from connect to the status line. */
+    static int post(TargetGuard.Target target, Webhook webhook) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("x-signature", webhook.signature().signature());
+        headers.put("x-signature-key-id", webhook.signature().keyId());
+        headers.put("x-webhook-id", webhook.id());
+        return PinnedHttp.post(target, headers, webhook.body(), TIMEOUT);
     }
+
 }

@@ -261,6 +261,54 @@ public class PartnerApiIT {
         assertJsonError(again, 404, "not_found");
     }
 
+    /**
+     * D13: eight receivers that answer one byte per second (each on a host of its own) do not delay another partner's
+     * healthy webhook: its own pool thread, a deadline per attempt, retries on a timer, a cap per target.
+     */
+    @Test
+    public void D13_eightTricklingReceiversNeverDelayAHealthyWebhook() throws Exception {
+        List<TricklingReceiver> slow = new java.util.ArrayList<>();
+        ClientRepresentation backend = realm.admin().clients().findByClientId("partner-backend").get(0);
+        try {
+            for (int i = 0; i < 8; i++) {
+                TricklingReceiver r = new TricklingReceiver("127.0.0." + (2 + i));
+                slow.add(r);
+                backend.getRedirectUris().add(r.url());
+            }
+            realm.admin().clients().get(backend.getId()).update(backend);
+            int mails = 0;
+            for (TricklingReceiver r : slow) {
+                String email = "slow-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+                HttpResponse<String> created = ApiClient.post(api("email-confirmations"), token(),
+                        "{\"email\":\"" + email + "\",\"landingUrl\":\"http://localhost:3000/landing\",\"callbackUrl\":\"" + r.url() + "\"}");
+                assertEquals(201, created.statusCode(), created.body());
+                String secret = confirmationSecretFromMail(++mails, email);
+                assertEquals(200, ApiClient.post(api("email-confirmations/verify"), null, "{\"confirmationSecret\":\"" + secret + "\"}").statusCode());
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (slow.stream().mapToInt(r -> r.connections.get()).sum() < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(8, slow.stream().mapToInt(r -> r.connections.get()).sum(), "all eight slow deliveries are in progress");
+
+            String email = "healthy-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+            createConfirmation(email, true);
+            String secret = confirmationSecretFromMail(mails + 1, email);
+            int before = RECEIVER.received().size();
+            long start = System.nanoTime();
+            assertEquals(200, ApiClient.post(api("email-confirmations/verify"), null, "{\"confirmationSecret\":\"" + secret + "\"}").statusCode());
+            assertTrue(RECEIVER.await(before + 1, 3, TimeUnit.SECONDS), "the healthy webhook arrived within 3 s");
+            System.out.printf("D13: healthy webhook arrived %d ms after verify, with 8 trickling receivers busy%n",
+                    (RECEIVER.received().get(before).receivedAtNanos() - start) / 1_000_000);
+        } finally {
+            for (TricklingReceiver r : slow) {
+                r.close();
+                backend.getRedirectUris().remove(r.url());
+            }
+            realm.admin().clients().get(backend.getId()).update(backend);
+        }
+    }
+
     /** D2: a confirmation secret of this realm verifies nowhere else, and a try elsewhere does not burn it. */
     @Test
     public void D2_aConfirmationVerifiesOnlyInItsOwnRealm() throws Exception {
