@@ -1,5 +1,5 @@
 <#-- Email magic link, step 2: "check your inbox", shows the waiting code and polls for the outcome.
-     Reads magicLink.email, lifetimeMinutes, code, statusUrl, continueUrl, sendFailed, refused, resent, resendRefused (booleans
+     Reads magicLink.email, lifetimeMinutes, code, statusUrl, continueUrl, refused, resent, resendRefused (booleans
      optional) and canRestart (optional, default true: false hides "Use another email"). -->
 <#import "template.ftl" as layout>
 <#assign ml = magicLink!{}>
@@ -25,12 +25,6 @@
             </div>
 
             <div id="ml-status" aria-live="polite">
-                <div id="ml-send-failed"<#if !flag("sendFailed")> hidden</#if>>
-                    <div class="${properties.kcAlertClass!} pf-m-danger">
-                        <div class="${properties.kcAlertIconClass!}"><span class="${properties.kcFeedbackErrorIcon!}" aria-hidden="true"></span></div>
-                        <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg("magicLink.sendFailed")}</span>
-                    </div>
-                </div>
                 <div id="ml-refused"<#if !flag("refused")> hidden</#if>>
                     <div class="${properties.kcAlertClass!} pf-m-danger">
                         <div class="${properties.kcAlertIconClass!}"><span class="${properties.kcFeedbackErrorIcon!}" aria-hidden="true"></span></div>
@@ -84,7 +78,7 @@
             const continueUrl = ${ml.continueUrl?c};
             const deadline = <#if minutes gt 0>Date.now() + ${(minutes * 60000)?c}<#else>Infinity</#if>;
             const interval = 2000;
-            const blocks = new Map([["refused", "ml-refused"], ["expired", "ml-expired"], ["send_failed", "ml-send-failed"]]);
+            const blocks = new Map([["refused", "ml-refused"], ["expired", "ml-expired"]]);
             let timer;
             let busy = false;
             let stopped = false;

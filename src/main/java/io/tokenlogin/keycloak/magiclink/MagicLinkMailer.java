@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sends the magic-link mail off the request (Keycloak's executor, its own session and transaction), so the page
- * answers as fast for an unknown address as for a known one. A failure is an event and flips the waiting login to
- * {@code send_failed}, which the waiting tab shows.
+ * Sends the magic-link mail off the request (the extension's bounded mail pool, its own session and transaction),
+ * once the request committed, so the page answers as fast for an unknown address as for a known one. A failure is
+ * an event and a log line for the admin, and changes nothing the person sees (the same for every address).
  */
 final class MagicLinkMailer {
 
@@ -97,13 +97,12 @@ final class MagicLinkMailer {
         return b.toString();
     }
 
+    /**
+     * A failed send changes nothing the person can see: the waiting page stays as it is for every address (an
+     * unknown address has no mail to fail, so telling the failure would tell the address is known), the cooldown
+     * stays. The failure is for the admin: the SEND_VERIFY_EMAIL_ERROR event and a log line.
+     */
     private static void markFailed(KeycloakSession s, Mail mail) {
-        RealmModel realm = s.realms().getRealm(mail.realmId());
-        s.getContext().setRealm(realm);
-        AuthenticationSessionModel waiting = WaitingLogin.find(s, realm, mail.rootSessionId(), mail.tabId(), mail.clientUuid());
-        if (waiting != null && mail.linkHash().equals(waiting.getAuthNote(WaitingLogin.LINK))) {
-            waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.SEND_FAILED);
-        }
-        SendLimits.liftCooldown(s.singleUseObjects(), mail.realmId(), mail.email());
+        LOG.debugf("Magic-link mail of realm %s not sent; the waiting page is left as it is", mail.realmId());
     }
 }

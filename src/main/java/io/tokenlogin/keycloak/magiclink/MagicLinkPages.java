@@ -51,7 +51,6 @@ final class MagicLinkPages {
         model.put("code", authSession.getAuthNote(WaitingLogin.CODE));
         model.put("statusUrl", MagicLinkResource.statusUrl(context.getSession(), context.getRealm(), authSession.getAuthNote(WaitingLogin.POLL)));
         model.put("continueUrl", context.getRefreshExecutionUrl().toString());
-        model.put("sendFailed", WaitingLogin.SEND_FAILED.equals(state));
         model.put("refused", WaitingLogin.REFUSED.equals(state));
         model.put("resent", resend == Resend.SENT);
         model.put("resendRefused", resend == Resend.KEPT);

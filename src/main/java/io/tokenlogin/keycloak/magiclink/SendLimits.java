@@ -65,10 +65,6 @@ final class SendLimits {
         return true;
     }
 
-    /** After a failed send the user may try again at once: the cooldown is lifted (the hourly slots stay taken). */
-    static void liftCooldown(SingleUseObjectProvider store, String realmId, String email) {
-        store.remove(PREFIX + "cooldown:" + MagicLinkCodes.hash(realmId + "\n" + email));
-    }
 
     /** The next slot if it is free (one more probe when a concurrent request took it first); null when the budget is spent. */
     private static Slot free(SingleUseObjectProvider store, String subject, int max) {

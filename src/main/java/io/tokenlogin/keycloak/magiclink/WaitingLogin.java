@@ -25,7 +25,6 @@ final class WaitingLogin {
     static final String PENDING = "pending";
     static final String APPROVED = "approved";
     static final String REFUSED = "refused";
-    static final String SEND_FAILED = "send_failed";
     static final String EXPIRED = "expired";
 
     private WaitingLogin() {
