@@ -53,8 +53,8 @@ until curl -fs -o /dev/null http://localhost:8080/realms/demo/.well-known/openid
 done
 echo "Keycloak is up after $(( $(date +%s) - start )) s."
 
-RUBY_SECRET=$(python3 -c 'import json;print([c for c in json.load(open("realm-examples/demo-realm.json"))["authenticatorConfig"] if c["alias"]=="ruby-backend"][0]["config"]["secret"])')
-PUBLICALA_SECRET=$(python3 -c 'import json;print([c for c in json.load(open("realm-examples/demo-realm.json"))["authenticatorConfig"] if c["alias"]=="publicala"][0]["config"]["secret"])')
+RUBY_SECRET=$(python3 -c 'import json;print([p for p in json.load(open("realm-examples/demo-realm.json"))["identityProviders"] if p["alias"]=="ruby-backend"][0]["config"]["clientSecret"])')
+PUBLICALA_SECRET=$(python3 -c 'import json;print([p for p in json.load(open("realm-examples/demo-realm.json"))["identityProviders"] if p["alias"]=="publicala"][0]["config"]["clientSecret"])')
 export RUBY_SECRET PUBLICALA_SECRET
 FLAT=$(java -jar "$JAR" sign --issuer "Ruby Backend" --secret-env RUBY_SECRET --user 1234 --numeric-user --ttl 86400 --realm demo)
 NESTED=$(java -jar "$JAR" sign --nested --issuer publicala --secret-env PUBLICALA_SECRET --user "$(cat /proc/sys/kernel/random/uuid)" \
