@@ -30,7 +30,7 @@ public record ApiCaller(UserModel user, ClientModel client) {
     public static final String ROLE = "token-login-issuer";
     /** Widens a caller's reach from its own users to every non-privileged user of the realm. */
     public static final String ANY_USER_ROLE = "token-login-any-user";
-    /** User attribute naming the API client that created the user (set only by this extension). */
+    /** User attribute holding the internal id of the API client that created the user (set only by this extension). */
     public static final String CREATED_BY = "token-login.created-by";
     /** Keycloak's own clients a client-credentials token may also be addressed to (default roles add {@code account}). */
     private static final Set<String> BUILT_IN_AUDIENCES = Set.of(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID, Constants.BROKER_SERVICE_CLIENT_ID);
@@ -80,16 +80,18 @@ public record ApiCaller(UserModel user, ClientModel client) {
         if (any != null && user.hasRole(any)) {
             return true;
         }
-        if (client.getClientId().equals(target.getFirstAttribute(CREATED_BY))) {
+        if (client.getId().equals(target.getFirstAttribute(CREATED_BY))) {
             return true;
         }
         return PartnerProviders.all(session)
-                .filter(p -> client.getClientId().equals(p.getConfig().get(PartnerSettings.API_CLIENT)))
+                .filter(org.keycloak.models.IdentityProviderModel::isEnabled)
+                .filter(p -> p.getConfig().get(PartnerSettings.API_CLIENT) != null
+                        && client.getClientId().equals(p.getConfig().get(PartnerSettings.API_CLIENT).trim()))
                 .anyMatch(p -> session.users().getFederatedIdentity(realm, target, p.getAlias()) != null);
     }
 
     /** Any role of the realm's {@code realm-management} client (and, in the master realm, of any realm's admin client). */
-    static boolean privileged(RealmModel realm, UserModel user) {
+    public static boolean privileged(RealmModel realm, UserModel user) {
         ClientModel management = realm.getClientByClientId(Constants.REALM_MANAGEMENT_CLIENT_ID);
         if (management != null && management.getRolesStream().anyMatch(user::hasRole)) {
             return true;

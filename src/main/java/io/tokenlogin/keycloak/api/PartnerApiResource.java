@@ -77,7 +77,8 @@ public class PartnerApiResource {
                     .detail("landing_client", client.getClientId()).detail(Details.IMPERSONATOR, caller.client().getClientId()).success();
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("userId", user.getId());
-            answer.put("link", issued.link());
+            // a mailed link proves the address on click, so the caller never sees it (it could click it itself)
+            answer.put("link", issued.sent() ? null : issued.link());
             answer.put("expiresAt", Instant.ofEpochSecond(issued.expiresAt()).toString());
             answer.put("sent", issued.sent());
             return ApiResponses.json(201, answer);
@@ -107,10 +108,10 @@ public class PartnerApiResource {
             }
             user = session.users().getUserByEmail(realm, normalised);
             if (user == null && createUser) {
-                String by = caller.client().getClientId();
+                String byId = caller.client().getId();
                 JitUsers.createIfAbsent(session, realm, normalised, (tx, created) -> {
                     created.setEmail(normalised);
-                    created.setSingleAttribute(ApiCaller.CREATED_BY, by);
+                    created.setSingleAttribute(ApiCaller.CREATED_BY, byId);
                 });
                 user = session.users().getUserByEmail(realm, normalised);
             }

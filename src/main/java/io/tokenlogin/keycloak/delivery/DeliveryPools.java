@@ -112,7 +112,8 @@ public final class DeliveryPools {
 
     private void run(String target, Runnable attempt, int waited) {
         AtomicInteger count = inFlight.computeIfAbsent(target, t -> new AtomicInteger());
-        if (count.incrementAndGet() > perTarget) {
+        // past 30 s of waiting (120 waits) it runs anyway: the cap delays, it never drops a webhook
+        if (count.incrementAndGet() > perTarget && waited < 120) {
             count.decrementAndGet();
             // this target is busy with slow attempts: free the worker for others, come back shortly
             timer.schedule(() -> enqueue(() -> run(target, attempt, waited + 1)), 250, TimeUnit.MILLISECONDS);

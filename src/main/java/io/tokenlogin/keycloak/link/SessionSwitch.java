@@ -18,7 +18,8 @@ import java.util.Optional;
  * No silent session swap: a partner link for another person than the one signed in in this browser first asks
  * ("You are signed in as A — continue with this link?"). The token waits server-side (single-use store, at most
  * five minutes, never in the page); the answer must carry a nonce that is both in the form and in a
- * {@code SameSite=Strict} cookie of this path, so a cross-site form cannot answer for the victim.
+ * {@code SameSite=Lax} cookie of this path (never sent with a cross-site POST), from the same SSO session the question
+ * was asked in, so a cross-site form cannot answer for the victim.
  */
 final class SessionSwitch {
 
@@ -29,6 +30,7 @@ final class SessionSwitch {
     private static final String CURRENT = "current";
     private static final String NEXT = "next";
     private static final String STAY = "stay";
+    private static final String SESSION = "session";
     private static final long MAX_WAIT = 300;
 
     private SessionSwitch() {
@@ -39,8 +41,8 @@ final class SessionSwitch {
      * cookie, and sends the browser to the question's own URL, so that neither the token nor the nonce is in the
      * address or the page of what the person sees.
      */
-    static Response ask(KeycloakSession session, RealmModel realm, UserModel current, String token, long tokenExpiresEpoch,
-                        String email, String landing) {
+    static Response ask(KeycloakSession session, RealmModel realm, UserModel current, String currentSessionId, String token,
+                        long tokenExpiresEpoch, String email, String landing) {
         String nonce = MagicLinkCodes.newSecret();
         long wait = Math.max(1, Math.min(MAX_WAIT, tokenExpiresEpoch - System.currentTimeMillis() / 1000));
         Map<String, String> question = new HashMap<>();
@@ -50,10 +52,11 @@ final class SessionSwitch {
             question.put(NEXT, email);
         }
         question.put(STAY, landing);
+        question.put(SESSION, currentSessionId);
         session.singleUseObjects().put(key(realm, nonce), wait, question);
         session.getContext().getHttpResponse().setCookieIfAbsent(new NewCookie.Builder(COOKIE).value(nonce).path(path(session, realm))
                 .maxAge((int) wait).httpOnly(true).secure("https".equalsIgnoreCase(session.getContext().getUri().getRequestUri().getScheme()))
-                .sameSite(NewCookie.SameSite.STRICT).build());
+                .sameSite(NewCookie.SameSite.LAX).build()); // Lax: sent on the redirect of a cross-site navigation, never on a cross-site POST
         noStore(session);
         return Response.seeOther(actionUrl(session, realm)).build();
     }
@@ -87,7 +90,16 @@ final class SessionSwitch {
         }
         session.getContext().getHttpResponse().setCookieIfAbsent(new NewCookie.Builder(COOKIE).value("").path(path(session, realm)).maxAge(0).build());
         Map<String, String> waiting = session.singleUseObjects().remove(key(realm, formNonce));
-        return Optional.ofNullable(waiting).map(w -> w.get(TOKEN));
+        if (waiting == null) {
+            return Optional.empty();
+        }
+        // the question belongs to the session it was asked in: a nonce cookie tossed in from elsewhere does not fit
+        org.keycloak.services.managers.AuthenticationManager.AuthResult now =
+                org.keycloak.services.managers.AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+        if (now == null || !now.session().getId().equals(waiting.get(SESSION))) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(waiting.get(TOKEN));
     }
 
     private static java.net.URI actionUrl(KeycloakSession session, RealmModel realm) {

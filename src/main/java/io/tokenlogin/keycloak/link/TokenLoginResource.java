@@ -189,7 +189,7 @@ public class TokenLoginResource {
                 UserModel target = signedIn == null ? null : PartnerLinks.find(session, realm, partner.alias(), token.userId());
                 if (signedIn != null && (target == null || !target.getId().equals(signedIn.user().getId()))) {
                     // another person is signed in here: ask before ending their session (nothing consumed yet)
-                    return SessionSwitch.ask(session, realm, signedIn.user(), found.token(), token.expiresAt().getEpochSecond(),
+                    return SessionSwitch.ask(session, realm, signedIn.user(), signedIn.session().getId(), found.token(), token.expiresAt().getEpochSecond(),
                             token.email(), landing);
                 }
             }

@@ -84,6 +84,31 @@ public final class ApiMagicLinks {
         }
     }
 
+    static final String NONCE_COOKIE = "TOKEN_LOGIN_ML";
+
+    static void setNonceCookie(KeycloakSession session, RealmModel realm, String nonce) {
+        String base = session.getContext().getUri().getBaseUri().getPath();
+        session.getContext().getHttpResponse().setCookieIfAbsent(new jakarta.ws.rs.core.NewCookie.Builder(NONCE_COOKIE).value(nonce)
+                .path((base.endsWith("/") ? base : base + "/") + "realms/" + realm.getName() + "/token-login/magic-link")
+                .maxAge(3600).httpOnly(true).secure("https".equalsIgnoreCase(session.getContext().getUri().getRequestUri().getScheme()))
+                .sameSite(jakarta.ws.rs.core.NewCookie.SameSite.LAX).build());
+    }
+
+    static boolean nonceMatches(KeycloakSession session, String nonce) {
+        jakarta.ws.rs.core.Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(NONCE_COOKIE);
+        return nonce != null && cookie != null && MagicLinkCodes.same(nonce, cookie.getValue());
+    }
+
+    /** Who else is signed in in this browser (to say so on the page), or null. */
+    static String otherSignedIn(KeycloakSession session, RealmModel realm, Map<String, String> link) {
+        org.keycloak.services.managers.AuthenticationManager.AuthResult current =
+                org.keycloak.services.managers.AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+        if (current == null || current.user().getId().equals(link.get(MagicLinkStore.USER))) {
+            return null;
+        }
+        return current.user().getEmail() != null ? current.user().getEmail() : current.user().getUsername();
+    }
+
     static boolean isApiLink(Map<String, String> link) {
         return KIND_API.equals(link.get(KIND));
     }
@@ -98,6 +123,10 @@ public final class ApiMagicLinks {
         }
         if (user == null || !user.isEnabled() || client == null || !client.isEnabled()) {
             event.error(user == null ? "user_not_found" : !user.isEnabled() ? "user_disabled" : "client_disabled");
+            return MagicLinkPages.expired(session, "denied", null);
+        }
+        if (io.tokenlogin.keycloak.api.ApiCaller.privileged(realm, user) || user.getServiceAccountClientLink() != null) {
+            event.error("user_privileged"); // became an administrator after the link was minted
             return MagicLinkPages.expired(session, "denied", null);
         }
         if (Boolean.parseBoolean(link.get(VERIFY_EMAIL))) {

@@ -73,6 +73,15 @@ final class MagicLinkPages {
         return standalone(session, "magic-link-expired.ftl", model);
     }
 
+    /** An API link's page: the nonce for this browser, and who else is signed in here (the click ends that session). */
+    static Response confirmApi(KeycloakSession session, String actionUrl, String key, String nonce, String signedInAs) {
+        Map<String, Object> model = new HashMap<>(Map.of("actionUrl", actionUrl, "key", key, "nonce", nonce));
+        if (signedInAs != null) {
+            model.put("signedInAs", signedInAs);
+        }
+        return standalone(session, "magic-link-confirm.ftl", model);
+    }
+
     static Response confirm(KeycloakSession session, String actionUrl, String key) {
         return standalone(session, "magic-link-confirm.ftl", new HashMap<>(Map.of("actionUrl", actionUrl, "key", key)));
     }

@@ -69,7 +69,14 @@ public class MagicLinkResource {
             return gone(hash);
         }
         String actionUrl = base(session, realm).build().toString();
-        if (ApiMagicLinks.isApiLink(link.get()) || sameBrowser(link.get())) {
+        if (ApiMagicLinks.isApiLink(link.get())) {
+            // the click is the consent: a nonce in the form and in a SameSite=Lax cookie of this browser, so a
+            // cross-site form cannot post the link for the victim; say who is signed in here now, if anyone else
+            String nonce = MagicLinkCodes.newSecret();
+            ApiMagicLinks.setNonceCookie(session, realm, nonce);
+            return MagicLinkPages.confirmApi(session, actionUrl, key, nonce, ApiMagicLinks.otherSignedIn(session, realm, link.get()));
+        }
+        if (sameBrowser(link.get())) {
             return MagicLinkPages.confirm(session, actionUrl, key);
         }
         if (!Boolean.parseBoolean(link.get().get(MagicLinkStore.CROSS_DEVICE))) {
@@ -84,11 +91,18 @@ public class MagicLinkResource {
 
     @POST
     @Produces(MediaType.TEXT_HTML)
-    public Response confirm(@FormParam("key") String key, @FormParam("choice") String choice) {
+    public Response confirm(@FormParam("key") String key, @FormParam("choice") String choice, @FormParam("nonce") String nonce) {
         if (key == null || key.isBlank()) {
             return MagicLinkPages.expired(session, "expired", null);
         }
         String hash = MagicLinkCodes.hash(key);
+        Optional<Map<String, String>> peeked = MagicLinkStore.peek(store, realm.getId(), hash);
+        if (peeked.isPresent() && ApiMagicLinks.isApiLink(peeked.get())
+                && (!io.tokenlogin.keycloak.partner.flow.TokenTransport.isTopLevelNavigation(session.getContext().getRequestHeaders())
+                    || !ApiMagicLinks.nonceMatches(session, nonce))) {
+            // not this browser's own click on the link's page: nothing consumed, no session touched
+            return MagicLinkPages.expired(session, "denied", null);
+        }
         Map<String, String> link = MagicLinkStore.consume(store, realm.getId(), hash).orElse(null);
         if (link == null) {
             return gone(hash);

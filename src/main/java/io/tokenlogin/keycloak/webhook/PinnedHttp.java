@@ -32,14 +32,21 @@ final class PinnedHttp {
     static int post(TargetGuard.Target target, Map<String, String> headers, byte[] body, Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
         String host = target.uri().getHost();
-        try (Socket raw = new Socket()) {
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        Socket raw = new Socket();
+        // a receiver that trickles a TLS record keeps one read blocked past any read timeout: close it at the deadline
+        java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> closeQuietly(raw), deadline.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        try (raw) {
             raw.connect(new InetSocketAddress(target.address(), target.port()), remaining(end));
             Socket socket = raw;
             if ("https".equalsIgnoreCase(target.uri().getScheme())) {
                 SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(raw, host, target.port(), true);
                 SSLParameters parameters = tls.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                if (!host.startsWith("[") && !host.matches("[0-9.]+")) {
+                if (!host.contains(":") && !host.matches("[0-9.]+")) {
                     parameters.setServerNames(List.of(new SNIHostName(host)));
                 }
                 tls.setSSLParameters(parameters);
@@ -53,6 +60,23 @@ final class PinnedHttp {
             return status(socket, socket.getInputStream(), end);
         } catch (IOException | IllegalArgumentException e) {
             return -1;
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "token-login-webhook-deadline");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing is all we wanted
         }
     }
 

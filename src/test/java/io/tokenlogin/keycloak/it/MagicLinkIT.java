@@ -83,11 +83,7 @@ public class MagicLinkIT {
     @Test
     public void D3_aMagicLinkToAnUnverifiedAccountRemovesTheCredentialsWhoeverSetThem() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "preregistered", true);
-        org.keycloak.representations.idm.CredentialRepresentation password = new org.keycloak.representations.idm.CredentialRepresentation();
-        password.setType("password");
-        password.setValue("attackers-own-password-1");
-        password.setTemporary(false);
-        realm.admin().users().get(user.getId()).resetPassword(password);
+        setPassword(user.getId(), "attackers-own-password-1");
         assertEquals(1, realm.admin().users().get(user.getId()).credentials().size());
         assertFalse(realm.admin().users().get(user.getId()).toRepresentation().isEmailVerified());
 
@@ -103,6 +99,14 @@ public class MagicLinkIT {
         assertEquals("1", events.get(0).getDetails().get("credentials_removed"));
     }
 
+    private void setPassword(String userId, String value) {
+        org.keycloak.representations.idm.CredentialRepresentation password = new org.keycloak.representations.idm.CredentialRepresentation();
+        password.setType("password");
+        password.setValue(value);
+        password.setTemporary(false);
+        realm.admin().users().get(userId).resetPassword(password);
+    }
+
     /** The legitimate case: an account whose email is verified keeps its password when its owner uses a magic link. */
     @Test
     public void aVerifiedAccountKeepsItsPasswordAfterAMagicLink() throws Exception {
@@ -110,11 +114,7 @@ public class MagicLinkIT {
         UserRepresentation rep = realm.admin().users().get(user.getId()).toRepresentation();
         rep.setEmailVerified(true);
         realm.admin().users().get(user.getId()).update(rep);
-        org.keycloak.representations.idm.CredentialRepresentation password = new org.keycloak.representations.idm.CredentialRepresentation();
-        password.setType("password");
-        password.setValue("owners-own-password-1");
-        password.setTemporary(false);
-        realm.admin().users().get(user.getId()).resetPassword(password);
+        setPassword(user.getId(), "owners-own-password-1");
         MagicLinkSteps steps = new MagicLinkSteps(oauth);
         steps.authorize();
         steps.requestLink(user.getEmail());

@@ -149,7 +149,10 @@ public class PartnerApiIT {
         HttpResponse<String> page = browser.get(link);
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("id=\"ml-confirm\""), "a confirm button, nothing consumed by GET");
-        HttpResponse<String> landed = browser.postForm(MagicLinkSteps.formAction(page.body()), Map.of("key", MagicLinkSteps.key(link)));
+        Matcher nonce = Pattern.compile("name=\"nonce\" value=\"([A-Za-z0-9_-]+)\"").matcher(page.body());
+        assertTrue(nonce.find(), "the page carries this browser's nonce");
+        HttpResponse<String> landed = browser.postForm(MagicLinkSteps.formAction(page.body()),
+                Map.of("key", MagicLinkSteps.key(link), "nonce", nonce.group(1)));
         assertEquals(303, landed.statusCode(), landed.body());
         assertEquals(expectedRedirect, Browserless.location(landed));
         return browser;
@@ -193,8 +196,9 @@ public class PartnerApiIT {
         UserRepresentation user = MagicRealm.newUser(realm, "api-mail", true);
         JsonNode minted = mintLink("{\"userId\":\"" + user.getId() + "\",\"sendEmail\":true,\"clientId\":\"demo-app\",\"redirectUri\":\"http://localhost:3000/\"}");
         assertTrue(minted.get("sent").asBoolean());
+        // D3: a link that proves the address on click is never handed to the caller (it could click it itself)
+        assertTrue(minted.get("link") == null || minted.get("link").isNull(), "no link in the answer when the API mailed it: " + minted);
         String mailed = MagicLinkSteps.linkFromMail(mail, 1, user.getEmail());
-        assertEquals(minted.get("link").asText(), mailed);
         clickApiLink(mailed, "http://localhost:3000/");
         assertTrue(realm.admin().users().get(user.getId()).toRepresentation().isEmailVerified());
     }
@@ -307,6 +311,21 @@ public class PartnerApiIT {
             }
             realm.admin().clients().get(backend.getId()).update(backend);
         }
+    }
+
+    /** D4: a cross-site form that posts an API link for the victim consumes nothing and signs nobody in. */
+    @Test
+    public void D4_aCrossSitePostOfAnApiLinkConsumesNothing() {
+        UserRepresentation user = MagicRealm.newUser(realm, "api-csrf", true);
+        String link = mintLink("{\"userId\":\"" + user.getId() + "\",\"clientId\":\"demo-app\",\"redirectUri\":\"http://localhost:3000/\"}")
+                .get("link").asText();
+        Browserless victim = new Browserless();
+        HttpResponse<String> forged = victim.postForm(link.replaceAll("\\?.*", ""), Map.of("key", MagicLinkSteps.key(link)),
+                "Sec-Fetch-Site", "cross-site", "Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "document");
+        assertEquals(200, forged.statusCode());
+        assertTrue(forged.body().contains("ml-reason-denied"), forged.body());
+        assertFalse(victim.hasCookie("KEYCLOAK_IDENTITY"), "nobody signed in");
+        clickApiLink(link, "http://localhost:3000/"); // the link still works for its owner's own click
     }
 
     /** D2: a confirmation secret of this realm verifies nowhere else, and a try elsewhere does not burn it. */

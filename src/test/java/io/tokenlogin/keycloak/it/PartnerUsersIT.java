@@ -147,6 +147,21 @@ public class PartnerUsersIT {
         assertEquals(email, realm.admin().users().get(preRegistered.getId()).toRepresentation().getEmail());
     }
 
+    /** D1: link-by-email never hands an administrator's account (verified email and all) to a partner. */
+    @Test
+    public void D1_linkByEmailNeverHandsAnAdministratorToAPartner() {
+        String email = "admin-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        UserRepresentation admin = existingUser(email);
+        String management = realm.admin().clients().findByClientId("realm-management").get(0).getId();
+        realm.admin().users().get(admin.getId()).roles().clientLevel(management)
+                .add(List.of(realm.admin().clients().get(management).roles().get("realm-admin").toRepresentation()));
+        String token = new PartnerTokenSigner("email-linking-partner", "email-linking-partner-secret-0123456789abcdef")
+                .nested().userUuid("unused").subject("takeover-" + admin.getUsername()).claim("email", email).sign();
+        String sub = signInSub(token);
+        assertTrue(!sub.equals(admin.getId()), "the partner user gets an account of its own");
+        assertTrue(realm.admin().users().get(admin.getId()).getFederatedIdentity().isEmpty());
+    }
+
     @Test
     public void B12_fiftyConcurrentFirstSignInsCreateExactlyOneUserAndNo500() throws Exception {
         String id = "race-" + UUID.randomUUID().toString().substring(0, 8);

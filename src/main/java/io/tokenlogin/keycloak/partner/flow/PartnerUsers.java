@@ -81,8 +81,10 @@ public final class PartnerUsers {
                                                  VerifiedPartnerToken token) {
         UserModel candidate = session.users().getUserByEmail(realm, token.email());
         if (candidate == null || !candidate.isEmailVerified()
-                || session.users().getFederatedIdentity(realm, candidate, partner.alias()) != null) {
-            return null; // an unverified address proves nothing: the partner user gets an account of its own
+                || session.users().getFederatedIdentity(realm, candidate, partner.alias()) != null
+                || candidate.getServiceAccountClientLink() != null || io.tokenlogin.keycloak.api.ApiCaller.privileged(realm, candidate)) {
+            // an unverified address proves nothing; an administrator is never handed to a partner: own account
+            return null;
         }
         if (PartnerLinks.linkInOwnTransaction(session, realm, candidate.getId(), partner.alias(), token.userId(), token.email())) {
             LOG.debugf("Linked a partner %s user to an existing account with a verified email", partner.alias());

@@ -129,13 +129,18 @@ public final class TokenTransport {
 
     /**
      * True unless the browser says this request is not a top-level navigation ({@code Sec-Fetch-Mode} other than
-     * {@code navigate}, or {@code Sec-Fetch-Dest} other than {@code document}): an image, script, fetch or frame
-     * request never consumes a token or ends a session. Browsers that send neither header are let through.
+     * {@code navigate}, or {@code Sec-Fetch-Dest} other than {@code document}, or a speculative prefetch
+     * ({@code Sec-Purpose}/{@code Purpose: prefetch}): an image, script, fetch, frame or prefetch never consumes a
+     * token or ends a session. Browsers that send neither header are let through.
      */
     public static boolean isTopLevelNavigation(HttpHeaders headers) {
         String mode = headers.getHeaderString("Sec-Fetch-Mode");
         String dest = headers.getHeaderString("Sec-Fetch-Dest");
-        return (mode == null || mode.equalsIgnoreCase("navigate")) && (dest == null || dest.equalsIgnoreCase("document"));
+        String purpose = headers.getHeaderString("Sec-Purpose");
+        String legacyPurpose = headers.getHeaderString("Purpose");
+        boolean prefetch = (purpose != null && purpose.toLowerCase(java.util.Locale.ROOT).contains("prefetch"))
+                || (legacyPurpose != null && legacyPurpose.toLowerCase(java.util.Locale.ROOT).contains("prefetch"));
+        return !prefetch && (mode == null || mode.equalsIgnoreCase("navigate")) && (dest == null || dest.equalsIgnoreCase("document"));
     }
 
     /** Headers for every response that saw a token (SPEC §2). */

@@ -45,7 +45,14 @@ public final class LegacyPartnerMigration {
         if (MODEL.equals(realm.getAttribute(MARKER))) {
             return;
         }
-        migrate(session.getKeycloakSessionFactory(), realm.getId());
+        // one try per realm and five minutes, cluster-wide: a migration that keeps failing is not re-run per request
+        String lock = "token-login:partner-migration:" + realm.getId();
+        if (!session.singleUseObjects().putIfAbsent(lock, 300)) {
+            return;
+        }
+        if (migrate(session.getKeycloakSessionFactory(), realm.getId())) {
+            session.singleUseObjects().remove(lock);
+        }
     }
 
     /** Every realm, at start-up. */
@@ -55,7 +62,7 @@ public final class LegacyPartnerMigration {
         realmIds.forEach(id -> migrate(factory, id));
     }
 
-    private static void migrate(KeycloakSessionFactory factory, String realmId) {
+    private static boolean migrate(KeycloakSessionFactory factory, String realmId) {
         try {
             KeycloakModelUtils.runJobInTransaction(factory, s -> {
                 RealmModel realm = s.realms().getRealm(realmId);
@@ -69,9 +76,12 @@ public final class LegacyPartnerMigration {
                 }
                 realm.setAttribute(MARKER, MODEL);
             });
+            return true;
         } catch (RuntimeException e) {
-            // a concurrent migration on another node or request won; the realm is marked by it
-            LOG.debugf("Partner model migration of a realm did not complete here (%s)", e.getClass().getSimpleName());
+            // a concurrent migration on another node or request won (the realm is then marked), or it failed: logged
+            LOG.warnf("Partner model migration of realm %s did not complete here (%s); it is tried again in 5 minutes or at start-up",
+                    realmId, e.getClass().getSimpleName());
+            return false;
         }
     }
 
@@ -90,6 +100,11 @@ public final class LegacyPartnerMigration {
             IdentityProviderModel existing = s.identityProviders().getByAlias(alias);
             if (existing == null) {
                 s.identityProviders().create(providerOf(alias, config.getConfig(), step.getRequirement()));
+                String previous = config.getConfig().get(PartnerPolicy.PREVIOUS_SECRET);
+                if (previous != null && !previous.isBlank() && !PartnerSettings.isVaultReference(previous)) {
+                    LOG.warnf("Realm %s: partner '%s' carries its previous secret in clear; move it to the vault (${vault.NAME}) "
+                            + "or clear it, the console refuses saving it otherwise", realm.getName(), alias);
+                }
                 LOG.infof("Realm %s: partner '%s' moved from an external-token step config to an identity provider", realm.getName(), alias);
             } else if (!PartnerProviders.isPartner(existing)) {
                 LOG.warnf("Realm %s: partner '%s' not migrated, an identity provider of another type has that alias", realm.getName(), alias);

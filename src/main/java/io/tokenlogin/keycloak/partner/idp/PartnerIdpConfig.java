@@ -30,6 +30,13 @@ public class PartnerIdpConfig extends IdentityProviderModel {
 
     @Override
     public void validate(RealmModel realm) {
+        String issuer = getConfig().get(PartnerSettings.ISSUER);
+        if (issuer != null && !issuer.equals(issuer.trim())) {
+            throw new IllegalArgumentException(PartnerSettings.label(PartnerPolicy.ISSUER) + " must not start or end with spaces");
+        }
+        if (getInternalId() == null && PartnerSettings.MASK.equals(getConfig().get(PartnerSettings.SECRET))) {
+            throw new IllegalArgumentException(PartnerSettings.label(PartnerPolicy.SECRET) + " is required");
+        }
         PartnerPolicy policy = PartnerSettings.check(getAlias(), getConfig(), Boolean.TRUE.equals(isTrustEmail()));
         KeycloakSession session = KeycloakSessionUtil.getKeycloakSession();
         checkVault(session, PartnerSettings.SECRET, getConfig().get(PartnerSettings.SECRET), PartnerPolicy.SECRET);
