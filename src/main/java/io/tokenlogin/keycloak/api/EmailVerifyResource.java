@@ -62,8 +62,11 @@ public class EmailVerifyResource {
             byte[] bytes = JsonSerialization.mapper.writeValueAsBytes(answer);
             String callback = confirmation.get(EmailConfirmations.CALLBACK);
             if (callback != null) {
-                WebhookKeys.signingKey(session, realm).ifPresent(key -> WebhookDelivery.sendLater(session,
-                        WebhookDelivery.Webhook.of(callback, bytes, WebhookKeys.sign(key, bytes), PartnerApiResource.allowPrivateTargets(realm))));
+                // durable: stored in this transaction, so the 200 below means the webhook will be delivered
+                String caller = confirmation.get(EmailConfirmations.CLIENT);
+                WebhookKeys.signingKey(session, realm).ifPresent(key -> io.tokenlogin.keycloak.webhook.outbox.WebhookOutbox.enqueue(
+                        session, realm, caller, WebhookDelivery.Webhook.of(callback, bytes, WebhookKeys.sign(key, bytes),
+                                PartnerApiResource.allowPrivateTargets(realm))));
             }
             event.client(realm.getClientById(confirmation.get(EmailConfirmations.CLIENT)))
                     .detail(Details.EMAIL, confirmation.get(EmailConfirmations.EMAIL)).success();

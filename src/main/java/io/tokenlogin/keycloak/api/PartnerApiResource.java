@@ -192,6 +192,44 @@ public class PartnerApiResource {
         }
     }
 
+    /** The caller's given-up webhook deliveries ({@code GET webhooks?status=failed}), newest first, at most 100. */
+    public Response failedWebhooks(String status) {
+        try {
+            ApiCaller caller = ApiCaller.authenticate(session, realm);
+            if (status != null && !"failed".equals(status)) {
+                throw ApiException.badRequest("invalid_request", "status must be failed");
+            }
+            java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
+            for (io.tokenlogin.keycloak.webhook.outbox.WebhookOutboxEntity row
+                    : io.tokenlogin.keycloak.webhook.outbox.WebhookOutbox.failed(session, realm, caller.client().getId(), 100)) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("webhookId", row.getId());
+                item.put("url", row.getUrl());
+                item.put("attempts", row.getAttempts());
+                item.put("lastStatus", row.getLastStatus());
+                item.put("createdAt", Instant.ofEpochSecond(row.getCreatedAt()).toString());
+                list.add(item);
+            }
+            return ApiResponses.json(200, Map.of("webhooks", list));
+        } catch (ApiException e) {
+            return ApiResponses.error(e);
+        }
+    }
+
+    /** Queues one of the caller's given-up deliveries again, with the same {@code x-webhook-id}. */
+    public Response redeliverWebhook(String id) {
+        try {
+            ApiCaller caller = ApiCaller.authenticate(session, realm);
+            if (!io.tokenlogin.keycloak.webhook.outbox.WebhookOutbox.redeliver(session, realm, caller.client().getId(), id)) {
+                throw new ApiException(404, "not_found", "no such failed webhook for this client");
+            }
+            event(caller, "webhook_redelivery").detail("webhook_id", id).success();
+            return ApiResponses.json(202, Map.of("webhookId", id, "status", "pending"));
+        } catch (ApiException e) {
+            return ApiResponses.error(e);
+        }
+    }
+
     static boolean allowPrivateTargets(RealmModel realm) {
         return Boolean.parseBoolean(realm.getAttribute(TargetGuard.ALLOW_PRIVATE));
     }

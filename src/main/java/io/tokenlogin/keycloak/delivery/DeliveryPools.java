@@ -68,6 +68,17 @@ public final class DeliveryPools {
         return pools;
     }
 
+    /** Runs {@code task} every {@code seconds} on this node's timer (failures are logged, the schedule goes on). */
+    public static void every(long seconds, Runnable task) {
+        get().timer.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.debugf("Scheduled delivery task failed: %s", e.getClass().getSimpleName());
+            }
+        }, seconds, seconds, TimeUnit.SECONDS);
+    }
+
     /** Queues a mail job; false when the mail queue is full (the caller shows "try again"). */
     public static boolean submitMail(Runnable job) {
         try {

@@ -122,6 +122,21 @@ public class TokenLoginResource {
         return new PartnerApiResource(session).confirmationStatus(id);
     }
 
+    /** The caller's webhook deliveries that were given up (bearer, same client). */
+    @GET
+    @Path("webhooks")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response failedWebhooks(@jakarta.ws.rs.QueryParam("status") String status) {
+        return new PartnerApiResource(session).failedWebhooks(status);
+    }
+
+    /** Delivers one of them again, with the same x-webhook-id. */
+    @POST
+    @Path("webhooks/{id}/redeliver")
+    public Response redeliverWebhook(@PathParam("id") String id) {
+        return new PartnerApiResource(session).redeliverWebhook(id);
+    }
+
     /** Called by the partner's landing page: no bearer token, CORS for landing origins. */
     @POST
     @Path("email-confirmations/verify")

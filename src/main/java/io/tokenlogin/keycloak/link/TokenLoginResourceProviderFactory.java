@@ -41,8 +41,11 @@ public class TokenLoginResourceProviderFactory implements RealmResourceProviderF
                 config.getInt("webhook-per-target", d.perTarget())));
     }
 
+    /** Every node drives the webhook outbox: due rows each second, old rows cleaned every ten minutes. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
+        DeliveryPools.every(1, () -> io.tokenlogin.keycloak.webhook.outbox.WebhookOutbox.tick(factory, ticks.incrementAndGet() % 600 == 0));
     }
 
     @Override
