@@ -14,7 +14,8 @@ import java.util.UUID;
  */
 public final class WebhookDelivery {
 
-    public static final int[] BACKOFF_SECONDS = {1, 2, 4, 8};
+    /** Waits before the retries: about 19 minutes in all, so a receiver that is down for a while still gets it. */
+    public static final int[] BACKOFF_SECONDS = {1, 2, 4, 8, 15, 30, 60, 120, 300, 600};
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = Logger.getLogger(WebhookDelivery.class);
 

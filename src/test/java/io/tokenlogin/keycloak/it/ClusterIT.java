@@ -48,6 +48,8 @@ public class ClusterIT {
     static final String DB_URL = "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/kc_cluster";
     static final Pattern LINK = Pattern.compile("http://127\\.0\\.0\\.1:28080/realms/magic/token-login/magic-link\\?key=[A-Za-z0-9_-]+");
 
+    static final int HOOK_PORT = Integer.getInteger("tl.hook.port", 28091);
+    static final Pattern CONFIRMATION = Pattern.compile("http://localhost:3000/landing\\?confirmation=([A-Za-z0-9_-]+)");
     static KeycloakNode node1;
     static KeycloakNode node2;
     static GreenMail mail;
@@ -99,6 +101,15 @@ public class ClusterIT {
                 try (InputStream in = ClusterIT.class.getResourceAsStream(file)) {
                     RealmRepresentation rep = JsonSerialization.readValue(in, RealmRepresentation.class);
                     rep.getSmtpServer().put("port", "3125");
+                    if ("magic".equals(rep.getRealm())) {
+                        // the outbox tests' receiver runs on loopback
+                        if (rep.getAttributes() == null) {
+                            rep.setAttributes(new java.util.HashMap<>());
+                        }
+                        rep.getAttributes().put("token-login.webhook.allow-private-targets", "true");
+                        rep.getClients().stream().filter(c -> "partner-backend".equals(c.getClientId()))
+                                .forEach(c -> c.getRedirectUris().add("http://127.0.0.1:" + HOOK_PORT + "/*"));
+                    }
                     // one address receives many links here: no cooldown, a high hourly cap
                     if (rep.getAuthenticatorConfig() != null) {
                         rep.getAuthenticatorConfig().stream().filter(c -> c.getConfig().containsKey("resendCooldown")).forEach(c -> {
@@ -229,6 +240,90 @@ public class ClusterIT {
         assertEquals(302, resumed.statusCode(), "the login continues on node 2: " + resumed.body());
         String code = OidcClient.query(Browserless.location(resumed), "code");
         assertEquals(200, exchange(node2, "magic", code, verifier).statusCode());
+    }
+
+    /** A webhook receiver that comes up later on a fixed port; records the x-webhook-id of each request. */
+    static final class LateReceiver implements AutoCloseable {
+        final List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+        private com.sun.net.httpserver.HttpServer server;
+
+        void start() throws IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", HOOK_PORT), 16);
+            server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                ids.add(exchange.getRequestHeaders().getFirst("x-webhook-id"));
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        @Override
+        public void close() {
+            if (server != null) {
+                server.stop(0);
+            }
+        }
+    }
+
+    /** A confirmation with a callback to the late receiver, verified through {@code node}: the webhook is accepted. */
+    private void acceptWebhookThrough(KeycloakNode node) throws Exception {
+        String email = "outbox-" + System.nanoTime() + "@example.com";
+        String token = ApiClient.clientCredentialsToken(node.baseUrl() + "/realms/magic", "partner-backend", "demo-only-partner-backend-secret");
+        int mails = mail.getReceivedMessages().length;
+        HttpResponse<String> created = ApiClient.post(node.baseUrl() + "/realms/magic/token-login/email-confirmations", token,
+                "{\"email\":\"" + email + "\",\"landingUrl\":\"http://localhost:3000/landing\",\"callbackUrl\":\"http://127.0.0.1:" + HOOK_PORT + "/hook\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        assertTrue(mail.waitForIncomingEmail(20000, mails + 1));
+        Matcher m = CONFIRMATION.matcher(MagicLinkSteps.text(mail.getReceivedMessages()[mails]));
+        assertTrue(m.find());
+        HttpResponse<String> verified = ApiClient.post(node.baseUrl() + "/realms/magic/token-login/email-confirmations/verify", null,
+                "{\"confirmationSecret\":\"" + m.group(1) + "\"}");
+        assertEquals(200, verified.statusCode(), verified.body());
+    }
+
+    private static void awaitIds(LateReceiver receiver, int count, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (receiver.ids.size() < count && System.nanoTime() < end) {
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * D19: a webhook accepted by node 1 while its receiver is down is delivered by node 2 after node 1 stopped — once.
+     */
+    @Test
+    @Order(7)
+    public void D19_aWebhookAcceptedByANodeThatStopsIsDeliveredOnceByTheOther() throws Exception {
+        if (!node1.isRunning()) {
+            node1.start(DB_URL);
+        }
+        try (LateReceiver receiver = new LateReceiver()) {
+            acceptWebhookThrough(node1);
+            Thread.sleep(1500); // node 1 tries (the receiver is down) and schedules a retry
+            node1.stop();
+            receiver.start();
+            awaitIds(receiver, 1, 90);
+            Thread.sleep(3000); // nothing more may come
+            assertEquals(1, receiver.ids.size(), "delivered exactly once: " + receiver.ids);
+        }
+    }
+
+    /** D19: a pending webhook survives every node stopping: the first node to start again delivers it. */
+    @Test
+    @Order(8)
+    public void D19_aPendingWebhookSurvivesEveryNodeRestarting() throws Exception {
+        try (LateReceiver receiver = new LateReceiver()) {
+            acceptWebhookThrough(node2);
+            node2.stop();
+            receiver.start();
+            Thread.sleep(2000);
+            assertEquals(0, receiver.ids.size(), "no node is running");
+            node1.start(DB_URL);
+            awaitIds(receiver, 1, 90);
+            Thread.sleep(3000);
+            assertEquals(1, receiver.ids.size(), "delivered exactly once after the restart: " + receiver.ids);
+        }
     }
 
     private String requestMagicLink(Browserless browser, KeycloakNode node, String email, int mailNumber) throws Exception {

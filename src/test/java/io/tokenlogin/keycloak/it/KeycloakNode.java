@@ -86,6 +86,10 @@ final class KeycloakNode {
         }
     }
 
+    boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
     boolean logContains(String text) {
         try {
             return Files.readString(home.resolve("node.log")).contains(text);

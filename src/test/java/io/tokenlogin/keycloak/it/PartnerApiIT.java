@@ -397,6 +397,33 @@ public class PartnerApiIT {
         assertEquals(1, attempts.stream().map(a -> a.header("x-webhook-id")).distinct().count(), "same x-webhook-id");
     }
 
+    /** D19: a given-up delivery is listed for its caller (and no one else) and delivered again on request, same id. */
+    @Test
+    public void D19_aGivenUpWebhookIsListedAndRedeliveredWithTheSameId() throws Exception {
+        String email = "refused-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        createConfirmation(email, true);
+        String secret = confirmationSecretFromMail(1, email);
+        int before = RECEIVER.received().size();
+        RECEIVER.answer(410); // the receiver refuses it for good: no retry
+        assertEquals(200, ApiClient.post(api("email-confirmations/verify"), null, "{\"confirmationSecret\":\"" + secret + "\"}").statusCode());
+        assertTrue(RECEIVER.await(before + 1, 10, TimeUnit.SECONDS));
+        String id = RECEIVER.received().get(before).header("x-webhook-id");
+        JsonNode listed = null;
+        for (int i = 0; i < 50 && (listed == null || !listed.toString().contains(id)); i++) {
+            Thread.sleep(100);
+            listed = ApiClient.json(ApiClient.get(api("webhooks?status=failed"), token()).body());
+        }
+        assertTrue(listed.toString().contains(id), "listed as failed: " + listed);
+        HttpResponse<String> other = ApiClient.post(api("webhooks/" + id + "/redeliver"),
+                ApiClient.clientCredentialsToken(realm.getBaseUrl(), "no-role-backend", PARTNER_SECRET), "");
+        assertEquals(403, other.statusCode(), "another client cannot touch it");
+        HttpResponse<String> again = ApiClient.post(api("webhooks/" + id + "/redeliver"), token(), "");
+        assertEquals(202, again.statusCode(), again.body());
+        assertTrue(RECEIVER.await(before + 2, 10, TimeUnit.SECONDS), "delivered again");
+        assertEquals(id, RECEIVER.received().get(before + 1).header("x-webhook-id"));
+        assertFalse(ApiClient.json(ApiClient.get(api("webhooks?status=failed"), token()).body()).toString().contains(id));
+    }
+
     @Test
     public void C19_aHangingReceiverDoesNotDelayVerify() throws Exception {
         String email = "hang-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
