@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The extension's own bounded pools, one for mail and one for webhooks, so that slow SMTP never delays webhooks and
  * one slow receiver never delays another: fixed threads, a bounded queue (a full queue is refused, never an
- * unbounded backlog), retries scheduled on a timer instead of sleeping in a worker, and at most
+ * unbounded backlog), retries driven by the outbox's timer instead of sleeping in a worker, and at most
  * {@code perTarget} attempts in flight per webhook target (host and port). Sized at start-up from the SPI config of the
  * {@code token-login} realm resource (see README "Operating"); created once per node.
  */
@@ -95,22 +95,17 @@ public final class DeliveryPools {
     }
 
     /**
-     * Runs {@code attempt} for {@code target} after {@code delaySeconds} on the webhook pool, or later when the target
-     * already has its cap of attempts in flight (that wait is not counted as a try). False when the queue is full.
+     * Runs {@code attempt} for {@code target} on the webhook pool, or a little later when the target already has its cap
+     * of attempts in flight. False when the queue is full (the outbox row stays due and the next tick brings it back).
      */
-    public static boolean schedule(String target, long delaySeconds, Runnable attempt) {
+    public static boolean submit(String target, Runnable attempt) {
         DeliveryPools pools = get();
-        Runnable guarded = () -> pools.run(target, attempt, 0);
-        if (delaySeconds <= 0) {
-            try {
-                pools.webhooks.execute(guarded);
-                return true;
-            } catch (RejectedExecutionException e) {
-                return false;
-            }
+        try {
+            pools.webhooks.execute(() -> pools.run(target, attempt, 0));
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
         }
-        pools.timer.schedule(() -> pools.enqueue(guarded), delaySeconds, TimeUnit.SECONDS);
-        return true;
     }
 
     private void enqueue(Runnable guarded) {

@@ -101,7 +101,8 @@ public class ExternalTokenAuthenticator implements Authenticator {
         PartnerUsers.Resolved resolved = PartnerSignIn.complete(session, realm, partner, token, now, context.getEvent());
         UserModel user = resolved.user();
         if (found.fromCookie()) {
-            TokenTransport.expireCookie(session.getContext().getHttpResponse(), "/");
+            TokenTransport.expireCookieVariants(session.getContext().getHttpResponse(),
+                    context.getUriInfo().getRequestUri(), realm.getName());
         }
         context.getEvent().user(user).detail(Details.USERNAME, user.getUsername())
                 .detail(Details.IDENTITY_PROVIDER, partner.alias()).detail(Details.IDENTITY_PROVIDER_USERNAME, token.userId());

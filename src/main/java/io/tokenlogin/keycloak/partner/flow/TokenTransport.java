@@ -5,7 +5,6 @@ import io.tokenlogin.keycloak.partner.TokenRejectedException;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.core.NewCookie;
 import org.keycloak.http.HttpResponse;
 
 import java.util.ArrayList;
@@ -93,10 +92,6 @@ public final class TokenTransport {
         return cookieSeen && values.size() == 1;
     }
 
-    /** Expires the transport cookie, so a consumed single-use token does not break the next sign-in. */
-    public static void expireCookie(HttpResponse response, String path) {
-        response.setCookieIfAbsent(new NewCookie.Builder(COOKIE).value("").path(path).maxAge(0).httpOnly(true).build());
-    }
 
     /**
      * Expires the token cookie in every variant this response can reach: the paths of the realm's endpoints and, for

@@ -12,7 +12,6 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
@@ -54,18 +53,16 @@ public final class WebhookOutbox {
         row.setUpdatedAt(now);
         em(session).persist(row);
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        AfterCommit.run(session, () -> DeliveryPools.schedule(target(webhook.url()), 0, () -> attempt(factory, webhook.id())));
+        AfterCommit.run(session, () -> DeliveryPools.submit(target(webhook.url()), () -> attempt(factory, webhook.id())));
     }
 
     /** One timer tick on this node: schedule due rows, now and then clean up old ones. */
     public static void tick(KeycloakSessionFactory factory, boolean cleanup) {
         List<Object[]> due = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> em(s)
-                .createQuery("select o.id, o.url from WebhookOutboxEntity o where o.status = 'PENDING'"
-                        + " and o.nextAttemptAt <= :now and o.claimedUntil < :now order by o.nextAttemptAt", Object[].class)
-                .setParameter("now", now()).setMaxResults(BATCH).getResultList());
+                .createNamedQuery("tlOutboxDue", Object[].class).setParameter("now", now()).setMaxResults(BATCH).getResultList());
         for (Object[] row : due) {
             String id = (String) row[0];
-            DeliveryPools.schedule(target((String) row[1]), 0, () -> attempt(factory, id));
+            DeliveryPools.submit(target((String) row[1]), () -> attempt(factory, id));
         }
         if (cleanup) {
             KeycloakModelUtils.runJobInTransaction(factory, s -> em(s).createNamedQuery("tlOutboxExpired")
@@ -141,7 +138,7 @@ public final class WebhookOutbox {
         row.setUpdatedAt(now());
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         String url = row.getUrl();
-        AfterCommit.run(session, () -> DeliveryPools.schedule(target(url), 0, () -> attempt(factory, id)));
+        AfterCommit.run(session, () -> DeliveryPools.submit(target(url), () -> attempt(factory, id)));
         return true;
     }
 
@@ -160,9 +157,5 @@ public final class WebhookOutbox {
 
     private static long now() {
         return System.currentTimeMillis() / 1000;
-    }
-
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

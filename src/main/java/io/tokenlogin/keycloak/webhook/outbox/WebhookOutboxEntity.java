@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "TL_WEBHOOK_OUTBOX")
 @NamedQueries({
-        @NamedQuery(name = "tlOutboxDue", query = "select o.id from WebhookOutboxEntity o where o.status = 'PENDING'"
+        @NamedQuery(name = "tlOutboxDue", query = "select o.id, o.url from WebhookOutboxEntity o where o.status = 'PENDING'"
                 + " and o.nextAttemptAt <= :now and o.claimedUntil < :now order by o.nextAttemptAt"),
         @NamedQuery(name = "tlOutboxClaim", query = "update WebhookOutboxEntity o set o.claimedUntil = :until"
                 + " where o.id = :id and o.status = 'PENDING' and o.nextAttemptAt <= :now and o.claimedUntil < :now"),
