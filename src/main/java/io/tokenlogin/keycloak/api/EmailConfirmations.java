@@ -1,7 +1,7 @@
 package io.tokenlogin.keycloak.api;
 
 import io.tokenlogin.keycloak.magiclink.MagicLinkCodes;
-import org.keycloak.models.SingleUseObjectProvider;
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -19,9 +19,9 @@ final class EmailConfirmations {
     static final int LIFETIME_SECONDS = 300;
     static final String LIFETIME_ATTRIBUTE = "token-login.email-confirmation.lifetime";
     private static final long KEEP_STATUS_SECONDS = 86400;
-    private static final String SECRET = "token-login:ec:";
-    private static final String SEEN = "token-login:ec-seen:";
-    private static final String STATUS = "token-login:ec-id:";
+    private static final TokenLoginStore.Kind SECRET = TokenLoginStore.Kind.CONFIRMATION;
+    private static final TokenLoginStore.Kind SEEN = TokenLoginStore.Kind.CONFIRMATION_SEEN;
+    private static final TokenLoginStore.Kind STATUS = TokenLoginStore.Kind.CONFIRMATION_STATUS;
 
     static final String ID = "id";
     static final String REALM = "realm";
@@ -49,40 +49,38 @@ final class EmailConfirmations {
         }
     }
 
-    static void save(SingleUseObjectProvider store, String realmId, String secret, Map<String, String> session, int lifetime) {
-        String hash = realmId + ":" + MagicLinkCodes.hash(secret);
-        store.put(SECRET + hash, lifetime, session);
-        store.put(SEEN + hash, lifetime + KEEP_STATUS_SECONDS, Map.of(ID, session.get(ID), EXPIRES, session.get(EXPIRES)));
-        store.put(STATUS + realmId + ":" + session.get(ID), lifetime + KEEP_STATUS_SECONDS, Map.of(
+    static void save(TokenLoginStore store, String secret, Map<String, String> session, int lifetime) {
+        String hash = MagicLinkCodes.hash(secret);
+        store.put(SECRET, hash, lifetime, session);
+        store.put(SEEN, hash, lifetime + KEEP_STATUS_SECONDS, Map.of(ID, session.get(ID), EXPIRES, session.get(EXPIRES)));
+        store.put(STATUS, session.get(ID), lifetime + KEEP_STATUS_SECONDS, Map.of(
                 STATE, PENDING, EXPIRES, session.get(EXPIRES), CLIENT, session.get(CLIENT), REALM, session.get(REALM)));
     }
 
     /** Consumes the session of a secret (one winner cluster-wide), or empty when it is unknown, used or expired. */
-    static Optional<Map<String, String>> consume(SingleUseObjectProvider store, String realmId, String secret) {
-        Map<String, String> session = store.remove(SECRET + realmId + ":" + MagicLinkCodes.hash(secret));
+    static Optional<Map<String, String>> consume(TokenLoginStore store, String secret) {
+        Map<String, String> session = store.remove(SECRET, MagicLinkCodes.hash(secret));
         if (session != null) {
-            String key = STATUS + realmId + ":" + session.get(ID);
-            Map<String, String> status = new HashMap<>(Optional.ofNullable(store.get(key)).orElse(Map.of()));
+            Map<String, String> status = new HashMap<>(Optional.ofNullable(store.get(STATUS, session.get(ID))).orElse(Map.of()));
             status.put(STATE, VALID);
             // put with the remaining lifespan, never replace (which would keep the entry forever)
-            long left = Math.max(1, Long.parseLong(session.get(EXPIRES)) + KEEP_STATUS_SECONDS - System.currentTimeMillis() / 1000);
-            store.put(key, left, status);
+            store.put(STATUS, session.get(ID), TokenLoginStore.remaining(session.get(EXPIRES), KEEP_STATUS_SECONDS), status);
         }
         return Optional.ofNullable(session);
     }
 
     /** For a secret that could not be consumed: was it a real one whose time ran out (and never used)? */
-    static boolean expiredUnused(SingleUseObjectProvider store, String realmId, String secret, long now) {
-        Map<String, String> seen = store.get(SEEN + realmId + ":" + MagicLinkCodes.hash(secret));
+    static boolean expiredUnused(TokenLoginStore store, String secret, long now) {
+        Map<String, String> seen = store.get(SEEN, MagicLinkCodes.hash(secret));
         if (seen == null || now <= Long.parseLong(seen.get(EXPIRES))) {
             return false;
         }
-        Map<String, String> status = store.get(STATUS + realmId + ":" + seen.get(ID));
+        Map<String, String> status = store.get(STATUS, seen.get(ID));
         return status == null || !VALID.equals(status.get(STATE));
     }
 
-    static Optional<Map<String, String>> status(SingleUseObjectProvider store, String realmId, String id, long now) {
-        Map<String, String> status = store.get(STATUS + realmId + ":" + id);
+    static Optional<Map<String, String>> status(TokenLoginStore store, String id, long now) {
+        Map<String, String> status = store.get(STATUS, id);
         if (status == null) {
             return Optional.empty();
         }

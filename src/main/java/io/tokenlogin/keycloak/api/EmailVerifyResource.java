@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.api;
 
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenlogin.keycloak.webhook.WebhookDelivery;
 import io.tokenlogin.keycloak.webhook.WebhookKeys;
@@ -46,9 +47,9 @@ public class EmailVerifyResource {
                 throw new ApiException(503, "temporarily_unavailable", "webhook delivery is saturated; retry shortly");
             }
             long now = Instant.now().getEpochSecond();
-            Map<String, String> confirmation = EmailConfirmations.consume(session.singleUseObjects(), realm.getId(), secret).orElse(null);
+            Map<String, String> confirmation = EmailConfirmations.consume(TokenLoginStore.of(session, realm), secret).orElse(null);
             if (confirmation == null) {
-                boolean expired = EmailConfirmations.expiredUnused(session.singleUseObjects(), realm.getId(), secret, now);
+                boolean expired = EmailConfirmations.expiredUnused(TokenLoginStore.of(session, realm), secret, now);
                 event.error(expired ? "expired_code" : "invalid_code");
                 throw expired ? new ApiException(410, "expired", "the confirmation has expired")
                         : new ApiException(404, "not_found", "unknown or already used confirmation");

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.api;
 
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenlogin.keycloak.magiclink.ApiMagicLinks;
 import io.tokenlogin.keycloak.magiclink.MagicLinkCodes;
@@ -161,7 +162,7 @@ public class PartnerApiResource {
                 stored.put(EmailConfirmations.CALLBACK, callback);
             }
             ConfirmationMail.send(session, realm, email, landingWithSecret(landing, secret), lifetime);
-            EmailConfirmations.save(session.singleUseObjects(), realm.getId(), secret, stored, lifetime);
+            EmailConfirmations.save(TokenLoginStore.of(session, realm), secret, stored, lifetime);
             event(caller, "email_confirmation_created").detail(Details.EMAIL, email).success();
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("confirmationId", id);
@@ -179,7 +180,7 @@ public class PartnerApiResource {
     public Response confirmationStatus(String id) {
         try {
             ApiCaller caller = ApiCaller.authenticate(session, realm);
-            Map<String, String> status = EmailConfirmations.status(session.singleUseObjects(), realm.getId(), id, Instant.now().getEpochSecond())
+            Map<String, String> status = EmailConfirmations.status(TokenLoginStore.of(session, realm), id, Instant.now().getEpochSecond())
                     .filter(s -> caller.client().getId().equals(s.get(EmailConfirmations.CLIENT)))
                     .orElseThrow(() -> new ApiException(404, "not_found", "no such confirmation for this client"));
             Map<String, Object> answer = new LinkedHashMap<>();

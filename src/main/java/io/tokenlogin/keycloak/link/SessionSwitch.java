@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.link;
 
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 import io.tokenlogin.keycloak.magiclink.MagicLinkCodes;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.NewCookie;
@@ -25,7 +26,6 @@ final class SessionSwitch {
 
     static final String COOKIE = "TOKEN_LOGIN_SWITCH";
     static final String FIELD = "switch";
-    private static final String KEY = "token-login:switch:";
     private static final String TOKEN = "token";
     private static final String CURRENT = "current";
     private static final String NEXT = "next";
@@ -53,7 +53,7 @@ final class SessionSwitch {
         }
         question.put(STAY, landing);
         question.put(SESSION, currentSessionId);
-        session.singleUseObjects().put(key(realm, nonce), wait, question);
+        TokenLoginStore.of(session, realm).put(TokenLoginStore.Kind.SWITCH, MagicLinkCodes.hash(nonce), wait, question);
         session.getContext().getHttpResponse().setCookieIfAbsent(new NewCookie.Builder(COOKIE).value(nonce).path(path(session, realm))
                 .maxAge((int) wait).httpOnly(true).secure("https".equalsIgnoreCase(session.getContext().getUri().getRequestUri().getScheme()))
                 .sameSite(NewCookie.SameSite.LAX).build()); // Lax: sent on the redirect of a cross-site navigation, never on a cross-site POST
@@ -65,7 +65,7 @@ final class SessionSwitch {
     static Optional<Response> page(KeycloakSession session, RealmModel realm) {
         Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(COOKIE);
         Map<String, String> question = cookie == null || cookie.getValue().isBlank() ? null
-                : session.singleUseObjects().get(key(realm, cookie.getValue()));
+                : TokenLoginStore.of(session, realm).get(TokenLoginStore.Kind.SWITCH, MagicLinkCodes.hash(cookie.getValue()));
         if (question == null) {
             return Optional.empty();
         }
@@ -89,7 +89,7 @@ final class SessionSwitch {
             return Optional.empty();
         }
         session.getContext().getHttpResponse().setCookieIfAbsent(new NewCookie.Builder(COOKIE).value("").path(path(session, realm)).maxAge(0).build());
-        Map<String, String> waiting = session.singleUseObjects().remove(key(realm, formNonce));
+        Map<String, String> waiting = TokenLoginStore.of(session, realm).remove(TokenLoginStore.Kind.SWITCH, MagicLinkCodes.hash(formNonce));
         if (waiting == null) {
             return Optional.empty();
         }
@@ -110,10 +110,6 @@ final class SessionSwitch {
     private static void noStore(KeycloakSession session) {
         session.getContext().getHttpResponse().setHeader("Cache-Control", "no-store");
         session.getContext().getHttpResponse().setHeader("Referrer-Policy", "no-referrer");
-    }
-
-    private static String key(RealmModel realm, String nonce) {
-        return KEY + realm.getId() + ":" + MagicLinkCodes.hash(nonce);
     }
 
     private static String path(KeycloakSession session, RealmModel realm) {

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 import io.tokenlogin.keycloak.link.SsoSessions;
 import io.tokenlogin.keycloak.mail.ThemedMail;
 import io.tokenlogin.keycloak.users.AccountTrust;
@@ -58,7 +59,7 @@ public final class ApiMagicLinks {
         boolean sent = sendEmail && send(session, realm, user, client, link, lifetimeSeconds);
         // the address is proven only when this API mailed the link itself
         notes.put(VERIFY_EMAIL, Boolean.toString(sent));
-        MagicLinkStore.save(session.singleUseObjects(), realm.getId(), MagicLinkCodes.hash(secret), notes, lifetimeSeconds);
+        MagicLinkStore.save(TokenLoginStore.of(session, realm), MagicLinkCodes.hash(secret), notes, lifetimeSeconds);
         return new Issued(link, expires, sent);
     }
 

@@ -1,12 +1,12 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.util.ResolveRelative;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -37,7 +37,7 @@ final class LinkIssuer {
         RealmModel realm = context.getRealm();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         ClientModel client = authSession.getClient();
-        SingleUseObjectProvider store = session.singleUseObjects();
+        TokenLoginStore store = TokenLoginStore.of(session, realm);
         String ip = context.getConnection().getRemoteHost();
         String browser = MagicLinkCodes.describeBrowser(context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent"));
 
@@ -86,9 +86,9 @@ final class LinkIssuer {
             notes.put(MagicLinkStore.RESTART_URL, restart);
         }
         if (refusal == null) {
-            MagicLinkStore.save(store, realm.getId(), linkHash, notes, settings.linkLifetimeSeconds()); // a refused send stores no link
+            MagicLinkStore.save(store, linkHash, notes, settings.linkLifetimeSeconds()); // a refused send stores no link
         }
-        MagicLinkStore.savePoll(store, realm.getId(), pollSecret, notes, settings.linkLifetimeSeconds() + 60);
+        MagicLinkStore.savePoll(store, pollSecret, notes, settings.linkLifetimeSeconds() + 60);
 
         authSession.setAuthNote(WaitingLogin.LINK, linkHash);
         authSession.setAuthNote(WaitingLogin.EMAIL, email);

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 import io.tokenlogin.keycloak.users.AccountTrust;
 import io.tokenlogin.keycloak.users.JitUsers;
 import jakarta.ws.rs.FormParam;
@@ -15,7 +16,6 @@ import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationSessionManager;
@@ -37,12 +37,12 @@ public class MagicLinkResource {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final SingleUseObjectProvider store;
+    private final TokenLoginStore store;
 
     public MagicLinkResource(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
-        this.store = session.singleUseObjects();
+        this.store = TokenLoginStore.of(session, realm);
     }
 
     static String linkUrl(KeycloakSession session, RealmModel realm, String secret) {
@@ -64,7 +64,7 @@ public class MagicLinkResource {
             return MagicLinkPages.expired(session, "expired", null);
         }
         String hash = MagicLinkCodes.hash(key);
-        Optional<Map<String, String>> link = MagicLinkStore.peek(store, realm.getId(), hash);
+        Optional<Map<String, String>> link = MagicLinkStore.peek(store, hash);
         if (link.isEmpty()) {
             return gone(hash);
         }
@@ -96,14 +96,14 @@ public class MagicLinkResource {
             return MagicLinkPages.expired(session, "expired", null);
         }
         String hash = MagicLinkCodes.hash(key);
-        Optional<Map<String, String>> peeked = MagicLinkStore.peek(store, realm.getId(), hash);
+        Optional<Map<String, String>> peeked = MagicLinkStore.peek(store, hash);
         if (peeked.isPresent() && ApiMagicLinks.isApiLink(peeked.get())
                 && (!io.tokenlogin.keycloak.partner.flow.TokenTransport.isTopLevelNavigation(session.getContext().getRequestHeaders())
                     || !ApiMagicLinks.nonceMatches(session, nonce))) {
             // not this browser's own click on the link's page: nothing consumed, no session touched
             return MagicLinkPages.expired(session, "denied", null);
         }
-        Map<String, String> link = MagicLinkStore.consume(store, realm.getId(), hash).orElse(null);
+        Map<String, String> link = MagicLinkStore.consume(store, hash).orElse(null);
         if (link == null) {
             return gone(hash);
         }
@@ -162,7 +162,7 @@ public class MagicLinkResource {
         MagicLinkPages.noStore(session);
         String state = WaitingLogin.EXPIRED;
         if (pollSecret != null && !pollSecret.isBlank()) {
-            Map<String, String> handle = MagicLinkStore.poll(store, realm.getId(), pollSecret).orElse(null);
+            Map<String, String> handle = MagicLinkStore.poll(store, pollSecret).orElse(null);
             if (handle != null && realm.getId().equals(handle.get(MagicLinkStore.REALM))) {
                 AuthenticationSessionModel waiting = WaitingLogin.find(session, realm, handle.get(MagicLinkStore.ROOT_SESSION),
                         handle.get(MagicLinkStore.TAB), handle.get(MagicLinkStore.CLIENT));
@@ -177,7 +177,7 @@ public class MagicLinkResource {
 
     /** The link is gone: used (remembered by its marker), or expired, or never existed. */
     private Response gone(String hash) {
-        Map<String, String> marker = MagicLinkStore.marker(store, realm.getId(), hash).orElse(null);
+        Map<String, String> marker = MagicLinkStore.marker(store, hash).orElse(null);
         if (marker == null) {
             return MagicLinkPages.expired(session, "expired", null);
         }

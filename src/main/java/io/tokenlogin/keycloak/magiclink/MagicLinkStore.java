@@ -1,6 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
-import org.keycloak.models.SingleUseObjectProvider;
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -14,9 +14,6 @@ import java.util.Optional;
  */
 final class MagicLinkStore {
 
-    private static final String LINK = "token-login:ml:";
-    private static final String MARKER = "token-login:ml-seen:";
-    private static final String POLL = "token-login:ml-poll:";
     private static final long MARKER_EXTRA_SECONDS = 86400;
 
     static final String REALM = "realm";
@@ -40,8 +37,8 @@ final class MagicLinkStore {
     private MagicLinkStore() {
     }
 
-    static void save(SingleUseObjectProvider store, String realmId, String linkHash, Map<String, String> notes, long lifetimeSeconds) {
-        store.put(LINK + realmId + ":" + linkHash, lifetimeSeconds, notes);
+    static void save(TokenLoginStore store, String linkHash, Map<String, String> notes, long lifetimeSeconds) {
+        store.put(TokenLoginStore.Kind.LINK, linkHash, lifetimeSeconds, notes);
         Map<String, String> marker = new HashMap<>();
         marker.put(EXPIRES, notes.get(EXPIRES));
         for (String key : new String[]{RESTART_URL, RESUME_URL, ROOT_SESSION}) {
@@ -49,53 +46,42 @@ final class MagicLinkStore {
                 marker.put(key, notes.get(key));
             }
         }
-        store.put(MARKER + realmId + ":" + linkHash, lifetimeSeconds + MARKER_EXTRA_SECONDS, marker);
+        store.put(TokenLoginStore.Kind.LINK_SEEN, linkHash, lifetimeSeconds + MARKER_EXTRA_SECONDS, marker);
     }
 
     /** The waiting tab's polling handle: which login attempt a polling secret may ask about. */
-    static void savePoll(SingleUseObjectProvider store, String realmId, String pollSecret, Map<String, String> linkNotes, long lifetimeSeconds) {
-        store.put(POLL + realmId + ":" + MagicLinkCodes.hash(pollSecret), lifetimeSeconds, Map.of(
+    static void savePoll(TokenLoginStore store, String pollSecret, Map<String, String> linkNotes, long lifetimeSeconds) {
+        store.put(TokenLoginStore.Kind.LINK_POLL, MagicLinkCodes.hash(pollSecret), lifetimeSeconds, Map.of(
                 REALM, linkNotes.get(REALM), ROOT_SESSION, linkNotes.get(ROOT_SESSION),
                 TAB, linkNotes.get(TAB), CLIENT, linkNotes.get(CLIENT)));
     }
 
-    static Optional<Map<String, String>> poll(SingleUseObjectProvider store, String realmId, String pollSecret) {
-        return Optional.ofNullable(store.get(POLL + realmId + ":" + MagicLinkCodes.hash(pollSecret)));
+    static Optional<Map<String, String>> poll(TokenLoginStore store, String pollSecret) {
+        return Optional.ofNullable(store.get(TokenLoginStore.Kind.LINK_POLL, MagicLinkCodes.hash(pollSecret)));
     }
 
     /** Reads without consuming (the GET page, which scanners may fetch). */
-    static Optional<Map<String, String>> peek(SingleUseObjectProvider store, String realmId, String linkHash) {
-        return Optional.ofNullable(store.get(LINK + realmId + ":" + linkHash));
+    static Optional<Map<String, String>> peek(TokenLoginStore store, String linkHash) {
+        return Optional.ofNullable(store.get(TokenLoginStore.Kind.LINK, linkHash));
     }
 
     /** Consumes atomically; empty when another request already did, or the link expired. */
-    static Optional<Map<String, String>> consume(SingleUseObjectProvider store, String realmId, String linkHash) {
-        Map<String, String> notes = store.remove(LINK + realmId + ":" + linkHash);
+    static Optional<Map<String, String>> consume(TokenLoginStore store, String linkHash) {
+        Map<String, String> notes = store.remove(TokenLoginStore.Kind.LINK, linkHash);
         if (notes != null) {
-            Map<String, String> marker = store.get(MARKER + realmId + ":" + linkHash);
+            Map<String, String> marker = store.get(TokenLoginStore.Kind.LINK_SEEN, linkHash);
             if (marker != null) {
                 Map<String, String> used = new HashMap<>(marker);
                 used.put(USED, "true");
                 // put, never replace: replace() would drop the entry's lifespan and keep it forever
-                store.put(MARKER + realmId + ":" + linkHash, remaining(marker.get(EXPIRES), MARKER_EXTRA_SECONDS), used);
+                store.put(TokenLoginStore.Kind.LINK_SEEN, linkHash, TokenLoginStore.remaining(marker.get(EXPIRES), MARKER_EXTRA_SECONDS), used);
             }
         }
         return Optional.ofNullable(notes);
     }
 
     /** What is remembered of a link that is gone: its expiry, whether it was used, where to start again. */
-    static Optional<Map<String, String>> marker(SingleUseObjectProvider store, String realmId, String linkHash) {
-        return Optional.ofNullable(store.get(MARKER + realmId + ":" + linkHash));
-    }
-
-    /** Seconds left until {@code expiresEpoch + extra}, at least 1. */
-    static long remaining(String expiresEpoch, long extra) {
-        long expires;
-        try {
-            expires = Long.parseLong(expiresEpoch);
-        } catch (NumberFormatException | NullPointerException e) {
-            expires = System.currentTimeMillis() / 1000;
-        }
-        return Math.max(1, expires + extra - System.currentTimeMillis() / 1000);
+    static Optional<Map<String, String>> marker(TokenLoginStore store, String linkHash) {
+        return Optional.ofNullable(store.get(TokenLoginStore.Kind.LINK_SEEN, linkHash));
     }
 }

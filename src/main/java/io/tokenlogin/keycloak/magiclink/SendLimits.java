@@ -1,6 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
-import org.keycloak.models.SingleUseObjectProvider;
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -26,7 +26,7 @@ import java.util.Map;
  */
 final class SendLimits {
 
-    private static final String PREFIX = "token-login:ml-limit:";
+    private static final TokenLoginStore.Kind LIMIT = TokenLoginStore.Kind.SEND_LIMIT;
     private static final String NEXT = "n";
     private static final long HOUR = 3600;
 
@@ -38,11 +38,11 @@ final class SendLimits {
     }
 
     /** True when a mail may be sent now; then takes the cooldown and one slot of each limit, else takes nothing. */
-    static boolean tryAcquire(SingleUseObjectProvider store, MagicLinkSettings settings, String realmId, String email, String ip) {
+    static boolean tryAcquire(TokenLoginStore store, MagicLinkSettings settings, String realmId, String email, String ip) {
         String address = MagicLinkCodes.hash(realmId + "\n" + email);
         String network = MagicLinkCodes.hash(realmId + "\n" + network(ip));
-        String cooldown = PREFIX + "cooldown:" + address;
-        if (settings.resendCooldownSeconds() > 0 && store.contains(cooldown)) {
+        String cooldown = "cooldown:" + address;
+        if (settings.resendCooldownSeconds() > 0 && store.contains(LIMIT, cooldown)) {
             return false;
         }
         Slot byAddress = free(store, "addr:" + address, settings.maxEmailsPerAddressPerHour());
@@ -54,12 +54,12 @@ final class SendLimits {
             return false;
         }
         if (!take(store, byNetwork)) {
-            store.remove(byAddress.key());
+            store.remove(LIMIT, byAddress.key());
             return false;
         }
-        if (settings.resendCooldownSeconds() > 0 && !store.putIfAbsent(cooldown, settings.resendCooldownSeconds())) {
-            store.remove(byAddress.key());
-            store.remove(byNetwork.key());
+        if (settings.resendCooldownSeconds() > 0 && !store.putIfAbsent(LIMIT, cooldown, settings.resendCooldownSeconds())) {
+            store.remove(LIMIT, byAddress.key());
+            store.remove(LIMIT, byNetwork.key());
             return false;
         }
         return true;
@@ -67,12 +67,12 @@ final class SendLimits {
 
 
     /** The next slot if it is free (one more probe when a concurrent request took it first); null when the budget is spent. */
-    private static Slot free(SingleUseObjectProvider store, String subject, int max) {
+    private static Slot free(TokenLoginStore store, String subject, int max) {
         if (max <= 0) {
             return null;
         }
-        String hintKey = PREFIX + subject + ":next";
-        Map<String, String> hint = store.get(hintKey);
+        String hintKey = subject + ":next";
+        Map<String, String> hint = store.get(LIMIT, hintKey);
         long next = 0;
         try {
             next = hint == null ? 0 : Long.parseLong(hint.get(NEXT));
@@ -80,19 +80,19 @@ final class SendLimits {
             next = 0;
         }
         for (long n = next; n < next + 2; n++) {
-            String key = PREFIX + subject + ":" + Math.floorMod(n, max);
-            if (!store.contains(key)) {
+            String key = subject + ":" + Math.floorMod(n, max);
+            if (!store.contains(LIMIT, key)) {
                 return new Slot(key, hintKey, n + 1);
             }
         }
         return null;
     }
 
-    private static boolean take(SingleUseObjectProvider store, Slot slot) {
-        if (!store.putIfAbsent(slot.key(), HOUR)) {
+    private static boolean take(TokenLoginStore store, Slot slot) {
+        if (!store.putIfAbsent(LIMIT, slot.key(), HOUR)) {
             return false;
         }
-        store.put(slot.hintKey(), HOUR, Map.of(NEXT, Long.toString(slot.next())));
+        store.put(LIMIT, slot.hintKey(), HOUR, Map.of(NEXT, Long.toString(slot.next())));
         return true;
     }
 

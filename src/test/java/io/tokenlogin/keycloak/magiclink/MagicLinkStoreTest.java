@@ -1,6 +1,7 @@
 package io.tokenlogin.keycloak.magiclink;
 
 import org.junit.jupiter.api.Test;
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 import org.keycloak.models.SingleUseObjectProvider;
 
 import java.util.Base64;
@@ -46,7 +47,7 @@ class MagicLinkStoreTest {
         assertEquals(32, Base64.getUrlDecoder().decode(secret).length, "256 random bits");
         assertNotEquals(secret, MagicLinkCodes.newSecret());
         MemoryStore store = new MemoryStore();
-        MagicLinkStore.save(store, "realm-a", MagicLinkCodes.hash(secret), Map.of(MagicLinkStore.EXPIRES, "123", MagicLinkStore.EMAIL, "a@b.example"), 300);
+        MagicLinkStore.save(TokenLoginStore.of(store, "realm-a"), MagicLinkCodes.hash(secret), Map.of(MagicLinkStore.EXPIRES, "123", MagicLinkStore.EMAIL, "a@b.example"), 300);
         store.entries.forEach((key, value) -> {
             assertFalse(key.contains(secret), "no key holds the secret");
             assertFalse(value.containsValue(secret), "no value holds the secret");
@@ -59,12 +60,12 @@ class MagicLinkStoreTest {
         MemoryStore store = new MemoryStore();
         String hash = MagicLinkCodes.hash(MagicLinkCodes.newSecret());
         String expires = Long.toString(System.currentTimeMillis() / 1000 + 300);
-        MagicLinkStore.save(store, "realm-a", hash, Map.of(MagicLinkStore.EXPIRES, expires), 300);
-        assertTrue(MagicLinkStore.peek(store, "realm-a", hash).isPresent(), "peeking (GET) consumes nothing");
-        assertTrue(MagicLinkStore.peek(store, "realm-a", hash).isPresent());
-        assertTrue(MagicLinkStore.consume(store, "realm-a", hash).isPresent());
-        assertFalse(MagicLinkStore.consume(store, "realm-a", hash).isPresent(), "second consume finds nothing");
-        assertTrue(MagicLinkStore.marker(store, "realm-a", hash).orElseThrow().containsKey(MagicLinkStore.USED));
+        MagicLinkStore.save(TokenLoginStore.of(store, "realm-a"), hash, Map.of(MagicLinkStore.EXPIRES, expires), 300);
+        assertTrue(MagicLinkStore.peek(TokenLoginStore.of(store, "realm-a"), hash).isPresent(), "peeking (GET) consumes nothing");
+        assertTrue(MagicLinkStore.peek(TokenLoginStore.of(store, "realm-a"), hash).isPresent());
+        assertTrue(MagicLinkStore.consume(TokenLoginStore.of(store, "realm-a"), hash).isPresent());
+        assertFalse(MagicLinkStore.consume(TokenLoginStore.of(store, "realm-a"), hash).isPresent(), "second consume finds nothing");
+        assertTrue(MagicLinkStore.marker(TokenLoginStore.of(store, "realm-a"), hash).orElseThrow().containsKey(MagicLinkStore.USED));
         // the used marker keeps a lifespan: nothing the extension writes lives forever
         assertFalse(store.lifespans.containsValue(-1L), "no entry without a lifespan: " + store.lifespans);
         assertTrue(store.lifespans.values().stream().allMatch(l -> l > 0 && l <= 300 + 86400));
@@ -75,14 +76,14 @@ class MagicLinkStoreTest {
     void D2_aLinkOfOneRealmIsUnknownInAnother() {
         MemoryStore store = new MemoryStore();
         String hash = MagicLinkCodes.hash(MagicLinkCodes.newSecret());
-        MagicLinkStore.save(store, "realm-a", hash, Map.of(MagicLinkStore.EXPIRES, "123"), 300);
+        MagicLinkStore.save(TokenLoginStore.of(store, "realm-a"), hash, Map.of(MagicLinkStore.EXPIRES, "123"), 300);
         String poll = MagicLinkCodes.newSecret();
-        MagicLinkStore.savePoll(store, "realm-a", poll, Map.of(MagicLinkStore.REALM, "realm-a", MagicLinkStore.ROOT_SESSION, "r",
+        MagicLinkStore.savePoll(TokenLoginStore.of(store, "realm-a"), poll, Map.of(MagicLinkStore.REALM, "realm-a", MagicLinkStore.ROOT_SESSION, "r",
                 MagicLinkStore.TAB, "t", MagicLinkStore.CLIENT, "c"), 300);
-        assertFalse(MagicLinkStore.peek(store, "realm-b", hash).isPresent());
-        assertFalse(MagicLinkStore.consume(store, "realm-b", hash).isPresent(), "consuming in realm B burns nothing of realm A");
-        assertFalse(MagicLinkStore.poll(store, "realm-b", poll).isPresent());
-        assertTrue(MagicLinkStore.consume(store, "realm-a", hash).isPresent(), "still usable in its own realm");
+        assertFalse(MagicLinkStore.peek(TokenLoginStore.of(store, "realm-b"), hash).isPresent());
+        assertFalse(MagicLinkStore.consume(TokenLoginStore.of(store, "realm-b"), hash).isPresent(), "consuming in realm B burns nothing of realm A");
+        assertFalse(MagicLinkStore.poll(TokenLoginStore.of(store, "realm-b"), poll).isPresent());
+        assertTrue(MagicLinkStore.consume(TokenLoginStore.of(store, "realm-a"), hash).isPresent(), "still usable in its own realm");
     }
 
     @Test
@@ -90,12 +91,12 @@ class MagicLinkStoreTest {
         MemoryStore store = new MemoryStore();
         MagicLinkSettings noCooldown = new MagicLinkSettings(300, true, false, 0, 5, 30);
         for (int i = 0; i < 5; i++) {
-            assertTrue(SendLimits.tryAcquire(store, noCooldown, "realm", "a@b.example", "10.0.0." + i), "mail " + (i + 1));
+            assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), noCooldown, "realm", "a@b.example", "10.0.0." + i), "mail " + (i + 1));
         }
-        assertFalse(SendLimits.tryAcquire(store, noCooldown, "realm", "a@b.example", "10.0.0.9"), "the sixth is refused");
+        assertFalse(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), noCooldown, "realm", "a@b.example", "10.0.0.9"), "the sixth is refused");
         MagicLinkSettings cooldown = new MagicLinkSettings(300, true, false, 60, 5, 30);
-        assertTrue(SendLimits.tryAcquire(store, cooldown, "realm", "c@d.example", "10.0.1.1"));
-        assertFalse(SendLimits.tryAcquire(store, cooldown, "realm", "c@d.example", "10.0.1.1"), "within the cooldown");
+        assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), cooldown, "realm", "c@d.example", "10.0.1.1"));
+        assertFalse(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), cooldown, "realm", "c@d.example", "10.0.1.1"), "within the cooldown");
     }
 
     /** D15: an IP past its hourly budget asking for a victim's address takes nothing; the victim still gets links. */
@@ -103,15 +104,15 @@ class MagicLinkStoreTest {
     void D15_anIpOverItsBudgetNeverUsesUpAVictimsAddress() {
         MemoryStore store = new MemoryStore();
         MagicLinkSettings settings = new MagicLinkSettings(300, true, false, 0, 5, 2);
-        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "a@x.example", "10.0.0.1"));
-        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "b@x.example", "10.0.0.1"));
+        assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "a@x.example", "10.0.0.1"));
+        assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "b@x.example", "10.0.0.1"));
         for (int i = 0; i < 5; i++) {
-            assertFalse(SendLimits.tryAcquire(store, settings, "realm", "victim@x.example", "10.0.0.1"), "the attacker's IP is spent");
+            assertFalse(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "victim@x.example", "10.0.0.1"), "the attacker's IP is spent");
         }
         for (int i = 0; i < 5; i++) {
-            assertTrue(SendLimits.tryAcquire(store, settings, "realm", "victim@x.example", "10.0.1." + i), "the victim's mail " + (i + 1));
+            assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "victim@x.example", "10.0.1." + i), "the victim's mail " + (i + 1));
         }
-        assertFalse(SendLimits.tryAcquire(store, settings, "realm", "victim@x.example", "10.0.2.1"), "the address limit itself holds");
+        assertFalse(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "victim@x.example", "10.0.2.1"), "the address limit itself holds");
     }
 
     /** D15: IPv6 clients are counted per /64, IPv4-mapped addresses as IPv4. */
@@ -123,10 +124,10 @@ class MagicLinkStoreTest {
         assertEquals("10.1.2.3", SendLimits.network("10.1.2.3"));
         MemoryStore store = new MemoryStore();
         MagicLinkSettings settings = new MagicLinkSettings(300, true, false, 0, 5, 2);
-        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "p@x.example", "2001:db8:1:2::1"));
-        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "q@x.example", "2001:db8:1:2::2"));
-        assertFalse(SendLimits.tryAcquire(store, settings, "realm", "r@x.example", "2001:db8:1:2:abcd::3"), "one /64, one budget");
-        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "r@x.example", "2001:db8:1:3::3"));
+        assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "p@x.example", "2001:db8:1:2::1"));
+        assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "q@x.example", "2001:db8:1:2::2"));
+        assertFalse(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "r@x.example", "2001:db8:1:2:abcd::3"), "one /64, one budget");
+        assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "r@x.example", "2001:db8:1:3::3"));
     }
 
     /** D20: the n-th mail of a client costs the same store operations as the first (no linear scan of slots). */
@@ -135,13 +136,13 @@ class MagicLinkStoreTest {
         CountingStore store = new CountingStore();
         MagicLinkSettings settings = new MagicLinkSettings(300, true, false, 0, 5, 10000);
         store.ops = 0;
-        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "m0@x.example", "10.9.9.9"));
+        assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "m0@x.example", "10.9.9.9"));
         long first = store.ops;
         for (int i = 1; i < 2999; i++) {
-            assertTrue(SendLimits.tryAcquire(store, settings, "realm", "m" + i + "@x.example", "10.9.9.9"));
+            assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "m" + i + "@x.example", "10.9.9.9"));
         }
         store.ops = 0;
-        assertTrue(SendLimits.tryAcquire(store, settings, "realm", "m2999@x.example", "10.9.9.9"));
+        assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "m2999@x.example", "10.9.9.9"));
         assertEquals(first, store.ops, "store operations of mail 1 and mail 3000");
     }
 

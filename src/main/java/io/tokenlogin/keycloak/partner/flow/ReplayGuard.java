@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.partner.flow;
 
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 import io.tokenlogin.keycloak.partner.PartnerPolicy;
 import io.tokenlogin.keycloak.partner.TokenError;
 import io.tokenlogin.keycloak.partner.TokenRejectedException;
@@ -16,8 +17,6 @@ import java.time.Instant;
  */
 public final class ReplayGuard {
 
-    static final String PREFIX = "token-login:replay:";
-
     private ReplayGuard() {
     }
 
@@ -27,7 +26,7 @@ public final class ReplayGuard {
             return;
         }
         long lifespan = Math.max(1, token.expiresAt().getEpochSecond() + partner.clockSkewSeconds() - now.getEpochSecond() + 1);
-        if (!session.singleUseObjects().putIfAbsent(key(realm, partner, token), lifespan)) {
+        if (!TokenLoginStore.of(session, realm).putIfAbsent(TokenLoginStore.Kind.REPLAY, id(partner, token), lifespan)) {
             throw new TokenRejectedException(TokenError.TOKEN_REPLAYED, "token was already used");
         }
     }
@@ -35,12 +34,12 @@ public final class ReplayGuard {
     /** Gives the token back after a server-side failure (not the token's fault), so the user can simply retry. */
     public static void release(KeycloakSession session, RealmModel realm, PartnerPolicy partner, VerifiedPartnerToken token) {
         if (partner.singleUse()) {
-            session.singleUseObjects().remove(key(realm, partner, token));
+            TokenLoginStore.of(session, realm).remove(TokenLoginStore.Kind.REPLAY, id(partner, token));
         }
     }
 
     /** Bound to the realm and the partner: one realm's partner can never burn or replay another's tokens. */
-    static String key(RealmModel realm, PartnerPolicy partner, VerifiedPartnerToken token) {
-        return PREFIX + realm.getId() + ":" + partner.alias() + ":" + token.replayKey();
+    static String id(PartnerPolicy partner, VerifiedPartnerToken token) {
+        return partner.alias() + ":" + token.replayKey();
     }
 }

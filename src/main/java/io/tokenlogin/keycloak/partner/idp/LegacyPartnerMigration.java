@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.partner.idp;
 
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 import io.tokenlogin.keycloak.partner.PartnerPolicy;
 import io.tokenlogin.keycloak.partner.flow.ExternalTokenAuthenticatorFactory;
 import org.jboss.logging.Logger;
@@ -46,12 +47,12 @@ public final class LegacyPartnerMigration {
             return;
         }
         // one try per realm and five minutes, cluster-wide: a migration that keeps failing is not re-run per request
-        String lock = "token-login:partner-migration:" + realm.getId();
-        if (!session.singleUseObjects().putIfAbsent(lock, 300)) {
+        TokenLoginStore store = TokenLoginStore.of(session, realm);
+        if (!store.putIfAbsent(TokenLoginStore.Kind.MIGRATION_LOCK, "lock", 300)) {
             return;
         }
         if (migrate(session.getKeycloakSessionFactory(), realm.getId())) {
-            session.singleUseObjects().remove(lock);
+            store.remove(TokenLoginStore.Kind.MIGRATION_LOCK, "lock");
         }
     }
 
