@@ -25,7 +25,9 @@ public class TokenLoginServerConfig implements KeycloakServerConfig {
 
     @Override
     public KeycloakServerConfigBuilder configure(KeycloakServerConfigBuilder config) {
+        // the framework's run-on-server and time-offset endpoints on every test server, so one server serves every class
         return config.dependency("io.tokenlogin", "keycloak-token-login-deployable")
+                .dependency("org.keycloak.testframework", "keycloak-test-framework-remote-providers")
                 .option("vault", "file")
                 .option("vault-dir", vaultDir().toString());
     }
