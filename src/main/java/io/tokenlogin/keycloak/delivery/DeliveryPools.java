@@ -89,6 +89,11 @@ public final class DeliveryPools {
         }
     }
 
+    /** True when the mail queue has room now: checked before a link is issued, the same for every address. */
+    public static boolean mailRoom() {
+        return get().mail.getQueue().remainingCapacity() > 0;
+    }
+
     /** True when the webhook queue has room now (checked before accepting work that will need it). */
     public static boolean webhookRoom() {
         return get().webhooks.getQueue().remainingCapacity() > 0;

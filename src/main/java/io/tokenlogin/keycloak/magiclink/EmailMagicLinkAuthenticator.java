@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.delivery.DeliveryPools;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
@@ -18,6 +19,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 public class EmailMagicLinkAuthenticator implements Authenticator {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EmailMagicLinkAuthenticator.class);
+
     static final String FORM_EMAIL = "email";
     static final String FORM_RESEND = "resend";
     static final String FORM_RESTART = "restart";
@@ -35,6 +38,9 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
         }
         UserModel identified = context.getUser();
         if (identified != null) {
+            if (mailQueueFull(context, null, false)) {
+                return;
+            }
             LinkIssuer.issue(context, settings(context), normalisedEmailOf(identified), identified);
             context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE));
             return;
@@ -50,6 +56,9 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
             WaitingLogin.clear(authSession);
             context.challenge(MagicLinkPages.askEmail(context, null, null));
         } else if (form.containsKey(FORM_RESEND) && authSession.getAuthNote(WaitingLogin.EMAIL) != null) {
+            if (mailQueueFull(context, null, true)) {
+                return;
+            }
             boolean issued = LinkIssuer.issue(context, settings(context), authSession.getAuthNote(WaitingLogin.EMAIL), context.getUser());
             context.challenge(MagicLinkPages.sent(context, issued ? MagicLinkPages.Resend.SENT : MagicLinkPages.Resend.KEPT));
         } else if (form.containsKey(FORM_EMAIL) && context.getUser() == null) {
@@ -60,12 +69,38 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
                         new FormMessage(FORM_EMAIL, "magicLink.invalidEmail")));
                 return;
             }
+            if (mailQueueFull(context, email, false)) {
+                return;
+            }
             LinkIssuer.issue(context, settings(context), email, null);
             context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE));
         } else {
             authenticate(context);
         }
     }
+
+    /**
+     * Before anything is issued: when this node's mail queue is full, nothing is stored or sent and the person gets
+     * a "try again" page — checked before the address is looked at, so it looks the same for every address.
+     */
+    private static boolean mailQueueFull(AuthenticationFlowContext context, String typed, boolean resend) {
+        if (DeliveryPools.mailRoom()) {
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        long last = lastBusyLog.get();
+        if (now - last > 60_000 && lastBusyLog.compareAndSet(last, now)) {
+            LOG.warnf("Magic-link mails refused: this node's mail queue is full (raise --spi-realm-restapi-extension--token-login--mail-threads"
+                    + " or --mail-queue, or check the SMTP server's latency); logged at most once a minute");
+        }
+        context.getEvent().clone().event(EventType.SEND_VERIFY_EMAIL)
+                .detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID).error("mail_queue_full");
+        context.challenge(MagicLinkPages.busy(context, typed, resend));
+        return true;
+    }
+
+    /** When the "queue full" warning was last logged (a rate limit of the log line, not state). */
+    private static final java.util.concurrent.atomic.AtomicLong lastBusyLog = new java.util.concurrent.atomic.AtomicLong();
 
     /** The click approved this login: the approved user signs in (and must be the identified one, if any). */
     private void finish(AuthenticationFlowContext context) {

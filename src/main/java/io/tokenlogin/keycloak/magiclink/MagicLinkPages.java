@@ -35,6 +35,21 @@ final class MagicLinkPages {
         return form.createForm("magic-link-email.ftl");
     }
 
+    /**
+     * The mail queue is full (this node cannot take another mail now): nothing was issued or stored; a "try again"
+     * button posts the same request again. 503 with Retry-After; the same page whatever the address.
+     */
+    static Response busy(AuthenticationFlowContext context, String typed, boolean resend) {
+        Map<String, Object> model = new HashMap<>();
+        if (typed != null) {
+            model.put("email", typed);
+        }
+        model.put("resend", resend);
+        context.getSession().getContext().getHttpResponse().setHeader("Retry-After", "30");
+        return context.form().setAttribute(ATTRIBUTE, model).setStatus(Response.Status.SERVICE_UNAVAILABLE)
+                .createForm("magic-link-busy.ftl");
+    }
+
     /** What a "send a new link" did: nothing asked, a new link sent, or refused by a limit (the previous link kept). */
     enum Resend { NONE, SENT, KEPT }
 
