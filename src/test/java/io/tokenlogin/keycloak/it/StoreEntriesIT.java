@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * D1/D11 over a real Keycloak: this extension's entries in Keycloak's real single-use store (read on the server,
+ * D11 over a real Keycloak: this extension's entries in Keycloak's real single-use store (read on the server,
  * {@link StoreCensus}) are counted before, during and after a burst of unauthenticated and partner requests; only
  * what a sent mail needs is stored, every entry has a finite lifespan within its kind's bound, and once Keycloak's
  * clock (and Infinispan's) has moved past the longest of them, none is left.
@@ -70,7 +70,7 @@ public class StoreEntriesIT {
     }
 
     @Test
-    public void D1_aBurstStoresOnlyWhatItsMailsNeedAndEveryEntryExpires() throws Exception {
+    public void D11_aBurstStoresOnlyWhatItsMailsNeedAndEveryEntryExpires() throws Exception {
         MagicRealm.configure(realm, "magic-link", "resendCooldown", "0");
         Map<String, long[]> before = census();
         System.out.println("store entries before the burst: " + describe(before));

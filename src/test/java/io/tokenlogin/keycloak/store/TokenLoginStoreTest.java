@@ -41,7 +41,7 @@ class TokenLoginStoreTest {
     }
 
     @Test
-    void D1_everyEntryGetsALifetimeBetweenOneSecondAndItsKindsMaximum() {
+    void D11_everyEntryGetsALifetimeBetweenOneSecondAndItsKindsMaximum() {
         Recording raw = new Recording();
         TokenLoginStore store = TokenLoginStore.of(raw, "realm-a");
         store.put(TokenLoginStore.Kind.LINK, "a", 0, Map.of());
@@ -58,7 +58,7 @@ class TokenLoginStoreTest {
     }
 
     @Test
-    void D2_keysAreBoundToTheirRealm() {
+    void D2_storeKeysAreBoundToTheirRealm() {
         Recording raw = new Recording();
         TokenLoginStore a = TokenLoginStore.of(raw, "realm-a");
         TokenLoginStore b = TokenLoginStore.of(raw, "realm-b");
@@ -81,7 +81,7 @@ class TokenLoginStoreTest {
 
     /** The rule cannot regress: only this helper touches Keycloak's single-use store. */
     @Test
-    void D1_noOtherClassTouchesTheSingleUseStore() throws IOException {
+    void D11_noOtherClassTouchesTheSingleUseStore() throws IOException {
         Path main = Path.of("src/main/java");
         List<String> offenders;
         try (Stream<Path> files = Files.walk(main)) {
