@@ -2,6 +2,7 @@ package io.tokenlogin.keycloak.api;
 
 import io.tokenlogin.keycloak.store.TokenLoginStore;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokenlogin.keycloak.webhook.EcmaJson;
 import io.tokenlogin.keycloak.webhook.WebhookDelivery;
 import io.tokenlogin.keycloak.webhook.WebhookKeys;
 import jakarta.ws.rs.core.MediaType;
@@ -12,7 +13,6 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.utils.RedirectUtils;
-import org.keycloak.util.JsonSerialization;
 
 import java.io.IOException;
 import java.net.URI;
@@ -58,9 +58,11 @@ public class EmailVerifyResource {
             answer.put("confirmationId", confirmation.get(EmailConfirmations.ID));
             answer.put("email", confirmation.get(EmailConfirmations.EMAIL));
             answer.put("validationStatus", "valid");
-            answer.put("metadata", JsonSerialization.mapper.readTree(confirmation.get(EmailConfirmations.METADATA)));
+            answer.put("metadata", EcmaJson.parse(confirmation.get(EmailConfirmations.METADATA)));
             answer.put("timestamp", Instant.now().toString());
-            byte[] bytes = JsonSerialization.mapper.writeValueAsBytes(answer);
+            // written as JSON.stringify(JSON.parse(body)) gives it back: receivers that verify over the re-serialised
+            // express.json() body (seed 002's published middleware) check these very bytes
+            byte[] bytes = EcmaJson.write(answer);
             String callback = confirmation.get(EmailConfirmations.CALLBACK);
             if (callback != null) {
                 // durable: stored in this transaction, so the 200 below means the webhook will be delivered

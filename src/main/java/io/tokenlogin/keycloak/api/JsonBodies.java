@@ -1,6 +1,7 @@
 package io.tokenlogin.keycloak.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokenlogin.keycloak.webhook.EcmaJson;
 import org.keycloak.util.JsonSerialization;
 
 import java.io.IOException;
@@ -14,6 +15,14 @@ final class JsonBodies {
     }
 
     static JsonNode object(String body) throws ApiException {
+        return object(body, false);
+    }
+
+    /**
+     * With {@code exactNumbers}, numbers stay exact (floats as BigDecimal, see {@link EcmaJson#parse}) so that a
+     * value handed on to a JavaScript receiver becomes a double only once, as there.
+     */
+    static JsonNode object(String body, boolean exactNumbers) throws ApiException {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("invalid_request", "a JSON object body is required");
         }
@@ -21,7 +30,7 @@ final class JsonBodies {
             throw ApiException.badRequest("invalid_request", "the body is too large");
         }
         try {
-            JsonNode node = JsonSerialization.mapper.readTree(body);
+            JsonNode node = exactNumbers ? EcmaJson.parse(body) : JsonSerialization.mapper.readTree(body);
             if (node == null || !node.isObject()) {
                 throw ApiException.badRequest("invalid_request", "the body must be a JSON object");
             }

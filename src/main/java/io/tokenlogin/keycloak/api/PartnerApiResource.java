@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenlogin.keycloak.magiclink.ApiMagicLinks;
 import io.tokenlogin.keycloak.magiclink.MagicLinkCodes;
 import io.tokenlogin.keycloak.users.JitUsers;
+import io.tokenlogin.keycloak.webhook.EcmaJson;
 import io.tokenlogin.keycloak.webhook.TargetGuard;
 import io.tokenlogin.keycloak.webhook.WebhookKeys;
 import jakarta.ws.rs.core.Response;
@@ -127,7 +128,8 @@ public class PartnerApiResource {
     public Response createEmailConfirmation(String body) {
         try {
             ApiCaller caller = ApiCaller.authenticate(session, realm);
-            JsonNode json = JsonBodies.object(body);
+            // exact numbers: the metadata reaches the webhook as JS would read the partner's text (EcmaJson)
+            JsonNode json = JsonBodies.object(body, true);
             String email = MagicLinkCodes.normaliseEmail(JsonBodies.required(json, "email"));
             if (email == null) {
                 throw ApiException.badRequest("invalid_request", "email is not a valid address");
@@ -256,7 +258,9 @@ public class PartnerApiResource {
         if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
             throw ApiException.badRequest("invalid_request", "metadata is larger than " + MAX_METADATA_BYTES + " bytes");
         }
-        return text;
+        // stored exact (numbers as the partner wrote them), so the webhook's EcmaJson makes each a double once, as
+        // JS does; ASCII-only, so a lone surrogate is not lost where the store marshals strings as UTF-8 (clusters)
+        return EcmaJson.storable(metadata);
     }
 
     private static String landingWithSecret(String landing, String secret) {
