@@ -232,6 +232,7 @@ public final class LoadMain {
             if (!quick) {
                 results.heap = heapPhase(probes, agents, scenarios);
                 Report.evaluateHeap(results);
+                results.mailSeries = mailSeries(probes, agents, scenarios);
             }
         }
         results.totalSecondsToReport = args.containsKey("started")
@@ -281,6 +282,45 @@ public final class LoadMain {
                 heap.points, heap.singleUseClasses, growth, tolerance,
                 growth <= tolerance && after.singleUseEntries() <= before.singleUseEntries() + 100
                         && after.tokenLoginInstances() <= before.tokenLoginInstances() + 100);
+    }
+
+    /**
+     * 10,000 magic-link sign-ins in a row, all from one client address (127.0.0.1), counted per thousand: if the cost of
+     * a sign-in grew with the mails already sent (e.g. a linear scan of send-limit slots), the last thousand would
+     * cost more Keycloak CPU than the first. JIT compiler threads left out, as everywhere.
+     */
+    static Results.MailSeries mailSeries(Probes probes, Agent[] agents, Scenarios scenarios) throws Exception {
+        int batches = 10;
+        int perBatch = 1000;
+        int concurrency = 8;
+        System.out.printf("%nMail series: %d magic-link sign-ins at %d users, from one address, per thousand ...%n", batches * perBatch, concurrency);
+        Scenarios.Scenario s = scenarios.magicLink();
+        List<Double> cpuMs = new ArrayList<>();
+        List<Double> perSecond = new ArrayList<>();
+        long errorsTotal = 0;
+        long offset = 0;
+        for (int b = 0; b < batches; b++) {
+            Probes.Snapshot c0 = probes.snapshot();
+            long t = System.nanoTime();
+            LongAdder errors = new LongAdder();
+            long base = offset;
+            long done = countedLoad(concurrency, perBatch, 300,
+                    (agent, i) -> s.signIn(agent, (int) (i % concurrency), concurrency, (base + i) / concurrency, new Steps()), agents, errors);
+            offset += perBatch;
+            double secs = seconds(t);
+            Probes.Snapshot c1 = probes.snapshot();
+            double ms = done == 0 ? 0 : Heap.round(((c1.keycloak() - c0.keycloak()) - (c1.keycloakJit() - c0.keycloakJit())) * 1000 / done);
+            cpuMs.add(ms);
+            perSecond.add(Heap.round(done / secs));
+            errorsTotal += errors.sum();
+            System.out.printf("  mails %5d-%5d: %.2f ms Keycloak CPU per sign-in (JIT left out), %.1f sign-ins/s, %d errors%n",
+                    b * perBatch + 1, (b + 1) * perBatch, ms, done / secs, errors.sum());
+        }
+        double first = cpuMs.get(0);
+        double last = cpuMs.get(cpuMs.size() - 1);
+        // the first thousand still carries warm-up; the second is the fairer "early" point, both are reported
+        return new Results.MailSeries(batches * perBatch, concurrency, cpuMs, perSecond, errorsTotal,
+                first == 0 ? 0 : Heap.round(last / first), cpuMs.get(1) == 0 ? 0 : Heap.round(last / cpuMs.get(1)));
     }
 
     interface Task {

@@ -41,22 +41,19 @@ final class RealmSetup {
         ObjectNode realm = (ObjectNode) json.readTree(file.toFile());
         ((ObjectNode) realm.get("smtpServer")).put("port", Integer.toString(smtpPort));
 
-        ObjectNode config = ((ArrayNode) realm.get("authenticatorConfig")).addObject();
-        config.put("alias", "bench-partner");
-        config.set("config", json.valueToTree(Map.ofEntries(
-                Map.entry("issuer", PARTNER_ISSUER), Map.entry("secret", partnerSecret),
+        // the partner as an admin configures it: an identity provider of type token-login-partner (link-only: the
+        // /token-login/login endpoint needs no flow)
+        ObjectNode partner = ((ArrayNode) realm.get("identityProviders")).addObject();
+        partner.put("alias", "bench-partner").put("displayName", "Bench partner").put("providerId", "token-login-partner")
+                .put("enabled", true).put("trustEmail", true).put("hideOnLogin", true);
+        partner.set("config", json.valueToTree(Map.ofEntries(
+                Map.entry("clientId", PARTNER_ISSUER), Map.entry("clientSecret", partnerSecret),
+                Map.entry("tokenShape", "publicala"),
                 Map.entry("maxTokenLifetime", "30"), Map.entry("clockSkew", "5"),
                 Map.entry("singleUse", "true"), Map.entry("requireJti", "true"),
-                Map.entry("userIdClaim", "user.uuid"), Map.entry("emailClaim", "user.email"),
-                Map.entry("createUsers", "true"), Map.entry("trustEmail", "true"), Map.entry("linkByEmail", "false"),
-                Map.entry("clientId", "demo-app"), Map.entry("defaultRedirect", Scenarios.LANDING))));
-        ObjectNode flow = ((ArrayNode) realm.get("authenticationFlows")).addObject();
-        flow.put("alias", "bench-partner-links").put("description", "Partner links of the load benchmark (bound to nothing)")
-                .put("providerId", "basic-flow").put("topLevel", true).put("builtIn", false);
-        flow.putArray("authenticationExecutions").addObject()
-                .put("authenticator", "external-token").put("authenticatorConfig", "bench-partner")
-                .put("requirement", "ALTERNATIVE").put("priority", 0).put("authenticatorFlow", false)
-                .put("userSetupAllowed", false);
+                Map.entry("createUsers", "true"), Map.entry("linkByEmail", "false"),
+                Map.entry("landingClient", "demo-app"), Map.entry("defaultRedirect", Scenarios.LANDING),
+                Map.entry("syncMode", "IMPORT"), Map.entry("showInAccountConsole", "NEVER"))));
 
         ObjectNode client = ((ArrayNode) realm.get("clients")).addObject();
         client.put("clientId", "bench-service").put("enabled", true).put("publicClient", false)

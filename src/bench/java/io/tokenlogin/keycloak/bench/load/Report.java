@@ -176,6 +176,21 @@ final class Report {
                         p.tokenLoginInstances(), p.tokenLoginBytes()));
             }
         }
+        if (r.mailSeries != null) {
+            Results.MailSeries ms = r.mailSeries;
+            m.append(String.format(Locale.ROOT, "%nMail series: %d magic-link sign-ins in a row at %d users, every one from 127.0.0.1 (one"
+                    + " client network for the send limits), %d errors. Keycloak CPU per sign-in (JIT left out) per thousand mails:%n%n",
+                    ms.signIns(), ms.concurrency(), ms.errors()));
+            m.append("| Mails | ").append(java.util.stream.IntStream.range(0, ms.cpuMsPerThousand().size())
+                    .mapToObj(i -> (i * 1000 + 1) + "–" + ((i + 1) * 1000)).collect(Collectors.joining(" | "))).append(" |\n");
+            m.append("|---|").append("---:|".repeat(ms.cpuMsPerThousand().size())).append('\n');
+            m.append("| CPU ms / sign-in | ").append(ms.cpuMsPerThousand().stream().map(v -> String.format(Locale.ROOT, "%.2f", v))
+                    .collect(Collectors.joining(" | "))).append(" |\n");
+            m.append("| sign-ins/s | ").append(ms.signInsPerSecond().stream().map(v -> String.format(Locale.ROOT, "%.1f", v))
+                    .collect(Collectors.joining(" | "))).append(" |\n");
+            m.append(String.format(Locale.ROOT, "%nLast thousand / first thousand: %.2f×; last / second (after warm-up): %.2f×.%n",
+                    ms.lastOverFirst(), ms.lastOverSecond()));
+        }
         for (Profiler.Profile p : r.profiles) {
             m.append(String.format(Locale.ROOT, "%nProfile of (%s) at %d users, %.0f s, %d CPU samples (JFR jdk.ExecutionSample, file %s):%n%n",
                     p.scenario(), p.concurrency(), p.seconds(), p.samples(), Path.of(p.file()).getFileName()));

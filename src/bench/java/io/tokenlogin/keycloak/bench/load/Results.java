@@ -30,6 +30,12 @@ final class Results {
                      double toleranceMb, boolean pass) {
     }
 
+    /** Magic-link sign-ins in a row, Keycloak CPU per sign-in per thousand. */
+    record MailSeries(int signIns, int concurrency, List<Double> cpuMsPerThousand, List<Double> signInsPerSecond, long errors,
+                      double lastOverFirst, double lastOverSecond) {
+    }
+
+    public MailSeries mailSeries;
     public String mode;
     public String command;
     public String startedAt;
