@@ -27,6 +27,9 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
+        if (misconfigured(context)) {
+            return;
+        }
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         if (WaitingLogin.APPROVED.equals(authSession.getAuthNote(WaitingLogin.STATE))) {
             finish(context);
@@ -50,6 +53,9 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
 
     @Override
     public void action(AuthenticationFlowContext context) {
+        if (misconfigured(context)) {
+            return;
+        }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         if (form.containsKey(FORM_RESTART) && context.getUser() == null) {
@@ -120,8 +126,39 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
         context.success();
     }
 
+    /** The step's settings; only called after {@link #misconfigured} let the request through. */
     static MagicLinkSettings settings(AuthenticationFlowContext context) {
-        return MagicLinkSettings.from(context.getAuthenticatorConfig() == null ? null : context.getAuthenticatorConfig().getConfig());
+        try {
+            return MagicLinkSettings.from(config(context));
+        } catch (MagicLinkSettings.InvalidSettingException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static java.util.Map<String, String> config(AuthenticationFlowContext context) {
+        return context.getAuthenticatorConfig() == null ? null : context.getAuthenticatorConfig().getConfig();
+    }
+
+    /**
+     * Keycloak has no save-time check for a step's settings: an invalid value (e.g. {@code linkLifetime=abc}) stops
+     * the step here — never a silent default — with a log line and an error event naming the setting, and a themed
+     * "this sign-in method is misconfigured" page (other ways to sign in stay offered).
+     */
+    private static boolean misconfigured(AuthenticationFlowContext context) {
+        try {
+            MagicLinkSettings.from(config(context));
+            return false;
+        } catch (MagicLinkSettings.InvalidSettingException e) {
+            String alias = context.getAuthenticatorConfig() == null ? "" : context.getAuthenticatorConfig().getAlias();
+            LOG.errorf("The email-magic-link step (config '%s') of realm '%s' is misconfigured and does not run: %s",
+                    alias, context.getRealm().getName(), e.getMessage());
+            context.getEvent().detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
+                    .detail("authenticator_config", alias).detail("setting", e.setting()).detail(Details.REASON, e.getMessage())
+                    .error("misconfigured");
+            context.failureChallenge(org.keycloak.authentication.AuthenticationFlowError.INTERNAL_ERROR,
+                    MagicLinkPages.misconfigured(context));
+            return true;
+        }
     }
 
     private static String normalisedEmailOf(UserModel user) {

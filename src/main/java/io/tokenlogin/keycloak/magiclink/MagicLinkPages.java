@@ -50,6 +50,11 @@ final class MagicLinkPages {
                 .createForm("magic-link-busy.ftl");
     }
 
+    /** The step's settings are invalid: a page for the person (the admin finds the reason in the log and the event). */
+    static Response misconfigured(AuthenticationFlowContext context) {
+        return context.form().setStatus(Response.Status.SERVICE_UNAVAILABLE).createForm("magic-link-misconfigured.ftl");
+    }
+
     /** What a "send a new link" did: nothing asked, a new link sent, or refused by a limit (the previous link kept). */
     enum Resend { NONE, SENT, KEPT }
 

@@ -17,8 +17,26 @@ public record MagicLinkSettings(int linkLifetimeSeconds, boolean allowCrossDevic
 
     public static final MagicLinkSettings DEFAULTS = new MagicLinkSettings(300, true, false, 60, 5, 30);
 
-    /** Reads a config map; blank or unparsable values fall back to the default (a bad value never disables a limit). */
-    public static MagicLinkSettings from(Map<String, String> config) {
+    /** A setting that is not usable: the step refuses to run rather than fall back silently. */
+    public static final class InvalidSettingException extends Exception {
+        private final String setting;
+
+        InvalidSettingException(String setting, String message) {
+            super(message);
+            this.setting = setting;
+        }
+
+        /** The config key (as the admin console's form and the REST representation name it). */
+        public String setting() {
+            return setting;
+        }
+    }
+
+    /**
+     * Reads a config map; an absent or blank value takes the default. Any other value must be valid (a whole number in
+     * its range, {@code true} or {@code false}) or the whole configuration is refused with a message naming the setting.
+     */
+    public static MagicLinkSettings from(Map<String, String> config) throws InvalidSettingException {
         if (config == null) {
             return DEFAULTS;
         }
@@ -31,24 +49,39 @@ public record MagicLinkSettings(int linkLifetimeSeconds, boolean allowCrossDevic
                 integer(config, MAX_PER_IP, DEFAULTS.maxEmailsPerIpPerHour, 1, 100000));
     }
 
-    private static int integer(Map<String, String> config, String key, int fallback, int min, int max) {
+    private static int integer(Map<String, String> config, String key, int fallback, int min, int max) throws InvalidSettingException {
         String value = config.get(key);
         if (value == null || value.isBlank()) {
             return fallback;
         }
+        String range = " must be a whole number from " + min + " to " + max;
+        int parsed;
         try {
-            int parsed = Integer.parseInt(value.trim());
-            return parsed < min || parsed > max ? fallback : parsed;
+            parsed = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            return fallback;
+            throw new InvalidSettingException(key, key + range + ", not '" + printable(value) + "'");
         }
+        if (parsed < min || parsed > max) {
+            throw new InvalidSettingException(key, key + range + ", not " + parsed);
+        }
+        return parsed;
     }
 
-    private static boolean bool(Map<String, String> config, String key, boolean fallback) {
+    private static boolean bool(Map<String, String> config, String key, boolean fallback) throws InvalidSettingException {
         String value = config.get(key);
         if (value == null || value.isBlank()) {
             return fallback;
         }
-        return Boolean.parseBoolean(value.trim());
+        String v = value.trim();
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new InvalidSettingException(key, key + " must be true or false, not '" + printable(value) + "'");
+    }
+
+    /** An admin's value as it can be logged: at most 40 characters, no control characters. */
+    private static String printable(String value) {
+        String v = value.replaceAll("\\p{Cntrl}", "?");
+        return v.length() > 40 ? v.substring(0, 40) + "…" : v;
     }
 }

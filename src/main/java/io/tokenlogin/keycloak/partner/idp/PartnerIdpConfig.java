@@ -42,18 +42,21 @@ public class PartnerIdpConfig extends IdentityProviderModel {
         checkVault(session, PartnerSettings.SECRET, getConfig().get(PartnerSettings.SECRET), PartnerPolicy.SECRET);
         checkVault(session, PartnerPolicy.PREVIOUS_SECRET, getConfig().get(PartnerPolicy.PREVIOUS_SECRET), PartnerPolicy.PREVIOUS_SECRET);
         ClientModel client = realm.getClientByClientId(policy.clientId());
-        if (client == null) {
+        // a realm import (full or partial) creates identity providers before clients: the landing and API clients of
+        // the same file do not exist yet, so their checks wait for the first use (which refuses a missing one clearly)
+        boolean importing = importing();
+        if (client == null && !importing) {
             throw new IllegalArgumentException(PartnerSettings.label(PartnerPolicy.CLIENT_ID) + ": no client '"
                     + policy.clientId() + "' in this realm");
         }
         String apiClient = getConfig().get(PartnerSettings.API_CLIENT);
         if (apiClient != null && !apiClient.isBlank()) {
             ClientModel api = realm.getClientByClientId(apiClient.trim());
-            if (api == null || api.isPublicClient() || !api.isServiceAccountsEnabled()) {
+            if ((api == null && !importing) || (api != null && (api.isPublicClient() || !api.isServiceAccountsEnabled()))) {
                 throw new IllegalArgumentException("API client must be a confidential client of this realm with service accounts enabled");
             }
         }
-        if (policy.defaultRedirect() != null && session != null
+        if (client != null && policy.defaultRedirect() != null && session != null
                 && RedirectUtils.verifyRedirectUri(session, policy.defaultRedirect(), client) == null) {
             throw new IllegalArgumentException(PartnerSettings.label(PartnerPolicy.DEFAULT_REDIRECT)
                     + " must match a valid redirect URI of the landing client '" + client.getClientId() + "'");
@@ -76,6 +79,12 @@ public class PartnerIdpConfig extends IdentityProviderModel {
             getConfig().putIfAbsent(SHOW_IN_ACCOUNT_CONSOLE, IdentityProviderShowInAccountConsole.NEVER.name());
         }
         getConfig().putIfAbsent(TokenShape.KEY, TokenShape.FLAT.value());
+    }
+
+    /** True while Keycloak imports a realm representation (admin REST import, partial import, --import-realm). */
+    private static boolean importing() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getClassName().endsWith("ExportImportManager")
+                || f.getClassName().contains("PartialImport") || f.getClassName().endsWith("RealmManager") && "importRealm".equals(f.getMethodName())));
     }
 
     private static void checkVault(KeycloakSession session, String field, String value, String policyKey) {
