@@ -146,6 +146,30 @@ class MessageBundlesTest {
         assertNoProblems(dir, problems);
     }
 
+    /**
+     * Every message key our pages and mails use (static {@code msg("…")} calls in the templates, and the "Try another
+     * way" names Keycloak derives from each authenticator's id) is defined in every locale.
+     */
+    @org.junit.jupiter.api.Test
+    void everyKeyThePagesAndMailsUseIsDefinedInEveryLocale() throws IOException {
+        Set<String> used = new TreeSet<>(Set.of("email-magic-link-display-name", "email-magic-link-help-text",
+                "external-token-display-name", "external-token-help-text"));
+        Pattern call = Pattern.compile("msg\\(\"([A-Za-z0-9_.-]+)\"\\s*[,)]");
+        try (Stream<Path> files = Stream.concat(Files.walk(Path.of("src/main/resources/theme-resources/templates")),
+                Files.walk(Path.of("themes")))) {
+            for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".ftl"))::iterator) {
+                Matcher m = call.matcher(Files.readString(file));
+                while (m.find()) used.add(m.group(1));
+            }
+        }
+        assertTrue(used.size() > 40, "the templates were read: " + used.size() + " keys");
+        Map<String, Properties> bundles = load(Path.of("src/main/resources/theme-resources/messages"));
+        List<String> problems = new ArrayList<>();
+        bundles.forEach((locale, messages) -> used.stream().filter(k -> !messages.containsKey(k))
+                .forEach(k -> problems.add("locale " + locale + " lacks " + k)));
+        assertNoProblems(Path.of("templates"), problems);
+    }
+
     /** Every messages_<locale>.properties of the directory, by locale, read as UTF-8 (malformed bytes fail). */
     static Map<String, Properties> load(Path dir) throws IOException {
         return load(dir, new TreeMap<>());

@@ -25,17 +25,17 @@ public class EmailMagicLinkAuthenticatorFactory implements AuthenticatorFactory 
 
     private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
             .property().name(MagicLinkSettings.LINK_LIFETIME).label("Link lifetime (s)").type(ProviderConfigProperty.INTEGER_TYPE)
-            .defaultValue("300").helpText("How long a link works (30 to 86400 seconds). Each link works once.").add()
+            .defaultValue("300").helpText("How long a link works: 30 to 86400 seconds (default 300). Each link works once. An invalid value stops this step with an error in the log.").add()
             .property().name(MagicLinkSettings.ALLOW_CROSS_DEVICE).label("Allow other devices").type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue("true").helpText("A link opened on another device asks the user to pick the code the waiting browser shows.").add()
             .property().name(MagicLinkSettings.CREATE_USERS).label("Create users").type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue("false").helpText("Unknown addresses get a link too; the user is created when the link is confirmed.").add()
             .property().name(MagicLinkSettings.RESEND_COOLDOWN).label("Resend cooldown (s)").type(ProviderConfigProperty.INTEGER_TYPE)
-            .defaultValue("60").helpText("Minimum time between two mails to one address.").add()
+            .defaultValue("60").helpText("Minimum time between two mails to one address: 0 to 3600 seconds (default 60).").add()
             .property().name(MagicLinkSettings.MAX_PER_ADDRESS).label("Max mails per address per hour").type(ProviderConfigProperty.INTEGER_TYPE)
-            .defaultValue("5").helpText("Over the limit the page looks the same and no mail goes out.").add()
+            .defaultValue("5").helpText("1 to 1000 (default 5). Over the limit the page looks the same and no mail goes out.").add()
             .property().name(MagicLinkSettings.MAX_PER_IP).label("Max mails per IP per hour").type(ProviderConfigProperty.INTEGER_TYPE)
-            .defaultValue("30").helpText("Over the limit the page looks the same and no mail goes out.").add()
+            .defaultValue("30").helpText("1 to 100000 (default 30), counted per IPv4 address or IPv6 /64. Over the limit the page looks the same and no mail goes out.").add()
             .build();
 
     @Override

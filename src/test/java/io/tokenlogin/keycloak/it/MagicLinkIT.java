@@ -386,6 +386,46 @@ public class MagicLinkIT {
         MagicRealm.configure(realm, "magic-link", "resendCooldown", "60");
     }
 
+    /**
+     * #12: Keycloak has no save-time check of a step's settings; an invalid value stops the step (never a silent
+     * default): a themed "misconfigured" page, an error event naming the setting, no mail.
+     */
+    @Test
+    public void anInvalidSettingStopsTheStepWithAThemedPageAndAnEventNamingIt() throws Exception {
+        UserRepresentation user = MagicRealm.newUser(realm, "misconf", true);
+        Map<String, List<String>> bad = new java.util.LinkedHashMap<>();
+        bad.put("linkLifetime", List.of("abc", "-5", "10", "100000", "1.5"));
+        bad.put("allowCrossDevice", List.of("yes"));
+        bad.put("maxEmailsPerIpPerHour", List.of("0"));
+        int mailsBefore = mail.getReceivedMessages().length;
+        for (Map.Entry<String, List<String>> setting : bad.entrySet()) {
+            String original = MagicRealm.setting(realm, "magic-link", setting.getKey());
+            for (String value : setting.getValue()) {
+                MagicRealm.configure(realm, "magic-link", setting.getKey(), value);
+                try {
+                    MagicLinkSteps steps = new MagicLinkSteps(oauth);
+                    HttpResponse<String> page = steps.authorize();
+                    assertEquals(503, page.statusCode(), setting.getKey() + "=" + value + ": " + page.body());
+                    assertTrue(page.body().contains("id=\"ml-misconfigured\""), "the themed page: " + page.body());
+                    assertFalse(page.body().contains(value + "'"), "the person is not shown the admin's value");
+                    List<EventRepresentation> events = realm.admin().getEvents(List.of("LOGIN_ERROR"), null, null, null, null, null, 0, 50)
+                            .stream().filter(e -> "misconfigured".equals(e.getError()) && e.getDetails() != null
+                                    && setting.getKey().equals(e.getDetails().get("setting"))
+                                    && e.getDetails().getOrDefault("reason", "").contains(value)).toList();
+                    assertFalse(events.isEmpty(), "an error event names the setting and the value: " + setting.getKey() + "=" + value);
+                } finally {
+                    MagicRealm.configure(realm, "magic-link", setting.getKey(), original == null ? "" : original);
+                }
+            }
+        }
+        assertEquals(mailsBefore, mail.getReceivedMessages().length, "no mail went out");
+        // valid again: the step runs
+        MagicLinkSteps steps = new MagicLinkSteps(oauth);
+        steps.authorize();
+        assertEquals(200, steps.requestLink(user.getEmail()).statusCode());
+        assertTrue(steps.lastPage.contains("ml-code"));
+    }
+
     private String status(MagicLinkSteps steps) {
         HttpResponse<String> r = steps.agent.get(realm.getBaseUrl() + "/token-login/magic-link/status?poll=" + steps.pollSecret());
         assertEquals(200, r.statusCode());

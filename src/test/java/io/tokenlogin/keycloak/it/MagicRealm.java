@@ -28,6 +28,14 @@ public final class MagicRealm {
         }
     }
 
+    /** One key of the named magic-link authenticator config (null when absent). */
+    public static String setting(ManagedRealm realm, String alias, String key) {
+        return realm.admin().flows().getExecutions("magic-browser").stream()
+                .filter(e -> e.getAuthenticationConfig() != null)
+                .map(e -> realm.admin().flows().getAuthenticatorConfig(e.getAuthenticationConfig()))
+                .filter(c -> alias.equals(c.getAlias())).findFirst().map(c -> c.getConfig().get(key)).orElse(null);
+    }
+
     private static void update(ManagedRealm realm, AuthenticatorConfigRepresentation config, String key, String value) {
         config.getConfig().put(key, value);
         realm.admin().flows().updateAuthenticatorConfig(config.getId(), config);
