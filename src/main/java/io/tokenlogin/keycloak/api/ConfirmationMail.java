@@ -28,7 +28,9 @@ final class ConfirmationMail {
         attributes.put("linkExpirationMinutes", Math.max(1, lifetime / 60));
         try {
             ThemedMail.send(session, realm, user, email, SUBJECT, List.of(realmName), TEMPLATE, attributes);
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "confirmation", "sent");
         } catch (EmailException e) {
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "confirmation", "failed");
             throw new ApiException(502, "email_send_failed", "the confirmation email could not be sent");
         }
     }

@@ -46,37 +46,53 @@ final class LinkResponses {
 
     Response failure(PartnerPolicy partner, TokenRejectedException e) {
         event.event(EventType.LOGIN_ERROR).error(e.error().code());
-        if (partner != null && partner.errorRedirect() != null) {
-            URI target;
-            try {
-                target = UriBuilder.fromUri(partner.errorRedirect()).queryParam("error", e.error().code()).build();
-            } catch (RuntimeException malformed) {
-                // validated on save; a value that slipped in another way (an import) never turns into a 500
-                LOG.warnf("Partner '%s' has a malformed errorRedirect; showing the error page instead", partner.alias());
-                target = null;
-            }
-            if (target != null) {
-                return redirect(target);
-            }
+        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.LINK,
+                partner == null ? null : partner.alias(), e.error().code());
+        Response toPartner = toErrorRedirect(partner, e.error().code());
+        if (toPartner != null) {
+            return toPartner;
         }
         prepare();
         return ErrorPage.error(session, null, Response.Status.fromStatusCode(e.error().httpStatus()), ErrorMessages.key(e.error()));
     }
 
+    /** 303 to the partner's error page with {@code ?error=<code>}, or null when it has none (or a malformed one). */
+    private Response toErrorRedirect(PartnerPolicy partner, String code) {
+        if (partner == null || partner.errorRedirect() == null) {
+            return null;
+        }
+        URI target;
+        try {
+            target = UriBuilder.fromUri(partner.errorRedirect()).queryParam("error", code).build();
+        } catch (RuntimeException malformed) {
+            // validated on save; a value that slipped in another way (an import) never turns into a 500
+            LOG.warnf("Partner '%s' has a malformed errorRedirect; showing the error page instead", partner.alias());
+            return null;
+        }
+        return redirect(target);
+    }
+
     /** Not a top-level navigation (an image, script, fetch or frame): nothing consumed, no session touched. */
     Response notNavigation() {
         event.event(EventType.LOGIN_ERROR).detail(Details.REASON, "not_a_top_level_navigation").error("invalid_request");
+        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.LINK, null, "not_a_navigation");
         TokenTransport.noStore(session.getContext().getHttpResponse());
         return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, "tokenLogin.error.invalid_request");
     }
 
-    /** A server-side fault: 503 with a themed page that asks to retry; logged without any token. */
-    Response unavailable(RuntimeException cause) {
+    /** A server-side fault: the partner's error page (error=temporarily_unavailable) or a themed 503 asking to retry. */
+    Response unavailable(PartnerPolicy partner, RuntimeException cause) {
         LOG.warnf("Partner sign-in failed on the server side: %s", cause.getClass().getName());
+        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.LINK,
+                partner == null ? null : partner.alias(), UNAVAILABLE);
         try {
             event.event(EventType.LOGIN_ERROR).detail(Details.REASON, cause.getClass().getSimpleName()).error(UNAVAILABLE);
         } catch (RuntimeException storeDown) {
             LOG.warn("The LOGIN_ERROR event could not be stored either (the event store shares the database)");
+        }
+        Response toPartner = toErrorRedirect(partner, UNAVAILABLE);
+        if (toPartner != null) {
+            return toPartner;
         }
         prepare();
         return ErrorPage.error(session, null, Response.Status.SERVICE_UNAVAILABLE, "tokenLogin.error." + UNAVAILABLE);

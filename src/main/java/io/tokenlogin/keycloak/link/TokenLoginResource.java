@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.link;
 
+import io.tokenlogin.keycloak.session.SsoSessions;
 import io.tokenlogin.keycloak.magiclink.MagicLinkResource;
 import io.tokenlogin.keycloak.partner.PartnerTokenVerifier;
 import io.tokenlogin.keycloak.partner.TokenError;
@@ -168,6 +169,16 @@ public class TokenLoginResource {
         return Response.ok(Map.of("keys", WebhookKeys.jwks(session, realm))).header("Cache-Control", "no-cache").build();
     }
 
+    /** The enabled partner a failed token names in its payload (untrusted: it only picks the error page). */
+    private io.tokenlogin.keycloak.partner.PartnerPolicy hinted(String token) {
+        try {
+            return PartnerTokenVerifier.issuerHint(token).flatMap(iss -> PartnerDirectory.byIssuer(session, realm, iss))
+                    .map(PartnerDirectory.Partner::policy).orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     private Response login(TokenTransport transport) {
         return login(transport, false);
     }
@@ -184,11 +195,13 @@ public class TokenLoginResource {
         }
         LinkResponses responses = new LinkResponses(session, realm, event, transport.cookieSeen());
         PartnerDirectory.Partner partner = null;
+        String presented = null;
         try {
             TokenTransport.Found found = transport.single();
             if (found == null) {
                 throw new TokenRejectedException(TokenError.INVALID_TOKEN, "no token in the request");
             }
+            presented = found.token();
             String issuer = PartnerTokenVerifier.peekIssuer(found.token());
             partner = PartnerDirectory.byIssuer(session, realm, issuer)
                     .orElseThrow(() -> new TokenRejectedException(TokenError.UNKNOWN_ISSUER, "no partner with this issuer"));
@@ -211,13 +224,15 @@ public class TokenLoginResource {
             PartnerUsers.Resolved resolved = PartnerSignIn.complete(session, realm, partner, token, now, event);
             UserSessionModel userSession = SsoSessions.open(session, realm, resolved.user(), PartnerSignIn.AUTH_METHOD);
             event.user(resolved.user()).session(userSession).detail(Details.USERNAME, resolved.user().getUsername()).success();
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.LINK, partner.alias(), "success");
             return responses.redirect(URI.create(landing));
         } catch (TokenRejectedException e) {
-            return responses.failure(partner == null ? null : partner.policy(), e);
+            // a token that failed before its partner was known still names one: its error page shows the failure
+            return responses.failure(partner != null ? partner.policy() : hinted(presented), e);
         } catch (RuntimeException e) {
             // a server-side fault (database unreachable, ...): nothing of this request is kept, the user may retry
             session.getTransactionManager().setRollbackOnly();
-            return responses.unavailable(e);
+            return responses.unavailable(partner != null ? partner.policy() : null, e);
         }
     }
 }

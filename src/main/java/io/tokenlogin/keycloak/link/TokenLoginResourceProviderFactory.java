@@ -45,7 +45,10 @@ public class TokenLoginResourceProviderFactory implements RealmResourceProviderF
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
-        DeliveryPools.every(1, () -> io.tokenlogin.keycloak.webhook.outbox.WebhookOutbox.tick(factory, ticks.incrementAndGet() % 600 == 0));
+        DeliveryPools.every(1, () -> {
+            long tick = ticks.incrementAndGet();
+            io.tokenlogin.keycloak.webhook.outbox.WebhookOutbox.tick(factory, tick % 600 == 0, tick % 15 == 1);
+        });
     }
 
     @Override

@@ -117,6 +117,7 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
         UserModel identified = context.getUser();
         if (user == null || !user.isEnabled() || (identified != null && !identified.getId().equals(user.getId()))) {
             context.getEvent().error("user_not_found");
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "user_not_found");
             context.challenge(MagicLinkPages.askEmail(context, null, new FormMessage(null, "magicLink.reason.denied")));
             return;
         }
@@ -124,6 +125,7 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
                 .detail(Details.USERNAME, user.getUsername());
         context.setUser(user);
         context.success();
+        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "success");
     }
 
     /** The step's settings; only called after {@link #misconfigured} let the request through. */
@@ -155,6 +157,7 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
             context.getEvent().detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
                     .detail("authenticator_config", alias).detail("setting", e.setting()).detail(Details.REASON, e.getMessage())
                     .error("misconfigured");
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "misconfigured");
             context.failureChallenge(org.keycloak.authentication.AuthenticationFlowError.INTERNAL_ERROR,
                     MagicLinkPages.misconfigured(context));
             return true;

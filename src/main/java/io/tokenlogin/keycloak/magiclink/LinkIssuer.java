@@ -48,6 +48,7 @@ final class LinkIssuer {
             context.getEvent().clone().event(EventType.SEND_VERIFY_EMAIL)
                     .detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
                     .detail(Details.EMAIL, email).error("rate_limited");
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "magic_link", "refused");
             return false; // the pending link stays the attempt's newest link
         }
         authSession.setAuthNote(WaitingLogin.ISSUED, Integer.toString(issuedBefore + 1));
@@ -102,6 +103,7 @@ final class LinkIssuer {
             context.getEvent().clone().event(EventType.SEND_VERIFY_EMAIL)
                     .detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
                     .detail(Details.EMAIL, email).error(refusal);
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "magic_link", "refused");
             return true;
         }
         String link = MagicLinkResource.linkUrl(session, realm, secret);

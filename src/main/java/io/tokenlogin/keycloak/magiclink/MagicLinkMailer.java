@@ -80,10 +80,12 @@ final class MagicLinkMailer {
             attributes.put("requestBrowser", mail.browser() == null ? "" : mail.browser());
             ThemedMail.send(s, realm, user, mail.email(), SUBJECT, List.of(realmName), TEMPLATE, attributes);
             event.success();
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "magic_link", "sent");
             return true;
         } catch (EmailException e) {
             LOG.warnf("Could not send a magic-link mail in realm %s: %s", realm.getName(), failure(e));
             event.detail(Details.REASON, "smtp").error("email_send_failed");
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "magic_link", "failed");
             return false;
         }
     }

@@ -105,6 +105,8 @@ public class MagicLinkResource {
         }
         Map<String, String> link = MagicLinkStore.consume(store, hash).orElse(null);
         if (link == null) {
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(),
+                    io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "link_used_or_expired");
             return gone(hash);
         }
         if (ApiMagicLinks.isApiLink(link)) {
@@ -118,22 +120,26 @@ public class MagicLinkResource {
         String restart = link.get(MagicLinkStore.RESTART_URL);
         if (waiting == null) {
             event.error("expired_code");
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "expired_code");
             return MagicLinkPages.expired(session, "expired", restart);
         }
         event.client(waiting.getClient());
         if (!hash.equals(waiting.getAuthNote(WaitingLogin.LINK))) {
             event.error("magic_link_superseded");
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "magic_link_superseded");
             return MagicLinkPages.expired(session, "superseded", restart);
         }
         boolean sameBrowser = sameBrowser(link);
         if (!sameBrowser) {
             if (!Boolean.parseBoolean(link.get(MagicLinkStore.CROSS_DEVICE))) {
                 event.error("magic_link_other_device");
+                io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "magic_link_other_device");
                 waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
                 return MagicLinkPages.expired(session, "denied", null);
             }
             if (!MagicLinkCodes.same(choice, link.get(MagicLinkStore.CODE))) {
                 event.error("magic_link_wrong_code");
+                io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "magic_link_wrong_code");
                 waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
                 return MagicLinkPages.expired(session, "refused", null);
             }
@@ -141,6 +147,7 @@ public class MagicLinkResource {
         UserModel user = user(link);
         if (user == null || !user.isEnabled()) {
             event.error(user == null ? "user_not_found" : "user_disabled");
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", user == null ? "user_not_found" : "user_disabled");
             waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
             return MagicLinkPages.expired(session, "denied", null);
         }

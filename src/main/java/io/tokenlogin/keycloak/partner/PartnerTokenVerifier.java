@@ -25,6 +25,27 @@ public final class PartnerTokenVerifier {
         return issuerOf(CompactJws.parse(token));
     }
 
+    /**
+     * The {@code iss} of a token that failed before its issuer could be read properly (a refused header such as
+     * {@code alg: none}, a bad signature segment): best effort and untrusted, only to choose whose error page (the
+     * partner's {@code errorRedirect}) shows the failure. Empty when the payload is not a readable JSON object.
+     */
+    public static java.util.Optional<String> issuerHint(String token) {
+        if (token == null || token.length() > 16_384) {
+            return java.util.Optional.empty();
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3 || parts[1].isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            Object iss = StrictJson.parseStrictJsonObject(java.util.Base64.getUrlDecoder().decode(parts[1])).get("iss");
+            return iss instanceof String text && !text.isEmpty() ? java.util.Optional.of(text) : java.util.Optional.empty();
+        } catch (IllegalArgumentException | StrictJson.MalformedJsonException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Runs every check and returns the extracted claims, or throws the first failure. */
     public static VerifiedPartnerToken verify(String token, PartnerPolicy policy, Instant now)
             throws TokenRejectedException {

@@ -222,6 +222,14 @@ public class PartnerLinkErrorsIT {
         assertNoSession(browser);
     }
 
+    /** #12: a malformed token (alg none, HS512) that names a known partner goes to that partner's errorRedirect too. */
+    @Test
+    public void aMalformedTokenOfAKnownPartnerGoesToItsErrorRedirect() {
+        String payload = "{\"sub\":\"malformed\",\"iss\":\"" + STRICT_ISSUER + "\",\"exp\":" + (now() + 60) + "}";
+        assertRefusedWithRedirect(b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + b64(payload) + ".", "invalid_token");
+        assertRefusedWithRedirect(mac("HmacSHA512", "{\"alg\":\"HS512\",\"typ\":\"JWT\"}", payload, STRICT_SECRET), "invalid_token");
+    }
+
     @Test
     public void errorRedirectCarriesTheCode() {
         String forged = new PartnerTokenSigner(STRICT_ISSUER, "not-the-strict-partners-secret-0123456789").generateSignInToken("x", 60);

@@ -28,6 +28,7 @@ public class TokenLoginServerConfig implements KeycloakServerConfig {
         // the framework's run-on-server and time-offset endpoints on every test server, so one server serves every class
         return config.dependency("io.tokenlogin", "keycloak-token-login-deployable")
                 .dependency("org.keycloak.testframework", "keycloak-test-framework-remote-providers")
+                .option("metrics-enabled", "true")
                 .option("vault", "file")
                 .option("vault-dir", vaultDir().toString());
     }

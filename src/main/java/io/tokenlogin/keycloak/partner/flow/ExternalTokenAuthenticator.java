@@ -109,6 +109,7 @@ public class ExternalTokenAuthenticator implements Authenticator {
         context.getAuthenticationSession().setAuthNote(PartnerSignIn.DETAIL_PARTNER, partner.alias());
         context.setUser(user);
         context.success();
+        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.FLOW_STEP, partner.alias(), "success");
     }
 
     private void fail(AuthenticationFlowContext context, PartnerDirectory.Partner partner, TokenTransport transport, TokenError error) {
@@ -126,6 +127,7 @@ public class ExternalTokenAuthenticator implements Authenticator {
             return;
         }
         context.getEvent().error(error.code());
+        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.FLOW_STEP, partner == null ? null : partner.alias(), error.code());
         Response page = context.form()
                 .setError(ErrorMessages.key(error))
                 .createErrorPage(Response.Status.fromStatusCode(error.httpStatus()));

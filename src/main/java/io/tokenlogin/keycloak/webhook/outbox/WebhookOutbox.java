@@ -57,7 +57,11 @@ public final class WebhookOutbox {
     }
 
     /** One timer tick on this node: schedule due rows, now and then clean up old ones. */
-    public static void tick(KeycloakSessionFactory factory, boolean cleanup) {
+    public static void tick(KeycloakSessionFactory factory, boolean cleanup, boolean count) {
+        if (count) {
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.pendingWebhooks(KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                    s -> em(s).createNamedQuery("tlOutboxPending", Long.class).getSingleResult()));
+        }
         List<Object[]> due = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> em(s)
                 .createNamedQuery("tlOutboxDue", Object[].class).setParameter("now", now()).setMaxResults(BATCH).getResultList());
         for (Object[] row : due) {
@@ -92,7 +96,9 @@ public final class WebhookOutbox {
         });
         WebhookDelivery.Webhook webhook = new WebhookDelivery.Webhook(row.getUrl(), Base64.getDecoder().decode(row.getBody()),
                 new io.tokenlogin.keycloak.webhook.WebhookKeys.Signed(row.getSignature(), row.getKeyId()), row.getId(), allowPrivate);
+        long started = System.nanoTime();
         int status = WebhookDelivery.attemptOnce(webhook);
+        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.webhookAttempt(status, System.nanoTime() - started);
         KeycloakModelUtils.runJobInTransaction(factory, s -> record(s, id, status));
     }
 

@@ -13,6 +13,7 @@ import jakarta.persistence.Table;
 @NamedQueries({
         @NamedQuery(name = "tlOutboxDue", query = "select o.id, o.url from WebhookOutboxEntity o where o.status = 'PENDING'"
                 + " and o.nextAttemptAt <= :now and o.claimedUntil < :now order by o.nextAttemptAt"),
+        @NamedQuery(name = "tlOutboxPending", query = "select count(o) from WebhookOutboxEntity o where o.status = 'PENDING'"),
         @NamedQuery(name = "tlOutboxClaim", query = "update WebhookOutboxEntity o set o.claimedUntil = :until"
                 + " where o.id = :id and o.status = 'PENDING' and o.nextAttemptAt <= :now and o.claimedUntil < :now"),
         @NamedQuery(name = "tlOutboxExpired", query = "delete from WebhookOutboxEntity o where o.status <> 'PENDING'"

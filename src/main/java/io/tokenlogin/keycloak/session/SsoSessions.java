@@ -1,4 +1,4 @@
-package io.tokenlogin.keycloak.link;
+package io.tokenlogin.keycloak.session;
 
 import org.keycloak.common.ClientConnection;
 import org.keycloak.common.util.Time;
@@ -12,7 +12,7 @@ import org.keycloak.services.managers.UserSessionManager;
 /**
  * Opens a Keycloak SSO session for a user from a realm resource (the pattern of Keycloak's own impersonation):
  * user session + identity cookies, so the app's next standard authorization request completes without a prompt and
- * Keycloak runs any pending required actions there. The only class of the link feature on Keycloak internals.
+ * Keycloak runs any pending required actions there. Shared by every path that signs a person in outside a flow (partner links, API magic links); the only class of theirs on Keycloak internals.
  */
 public final class SsoSessions {
 
