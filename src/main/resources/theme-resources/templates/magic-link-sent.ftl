@@ -1,5 +1,5 @@
 <#-- Email magic link, step 2: "check your inbox", shows the waiting code and polls for the outcome.
-     Reads magicLink.email, lifetimeMinutes, code, statusUrl, continueUrl, refused, resent, resendRefused (booleans
+     Reads magicLink.email, lifetimeSeconds, lifetimeAmount, lifetimeUnit (or the former lifetimeMinutes), code, statusUrl, continueUrl, refused, resent, resendRefused (booleans
      optional) and canRestart (optional, default true: false hides "Use another email"). -->
 <#import "template.ftl" as layout>
 <#assign ml = magicLink!{}>
@@ -8,7 +8,15 @@
     <#if v?is_boolean><#return v></#if>
     <#return v?is_string && v == "true">
 </#function>
-<#assign minutes = (ml.lifetimeMinutes!0)?is_number?then(ml.lifetimeMinutes!0, (ml.lifetimeMinutes!"0")?number)>
+<#function number v><#return v?is_number?then(v, (v?string)?number)></#function>
+<#-- The lifetime as this locale words it ("5 minutes", "24 hours", "2 days"): lifetimeAmount in lifetimeUnit through
+     tokenLogin.duration.<unit>, else the former lifetimeMinutes; the countdown uses the exact lifetimeSeconds. -->
+<#if ["minutes", "hours", "days"]?seq_contains(ml.lifetimeUnit!"") && ml.lifetimeAmount??>
+    <#assign lifetime = msg("tokenLogin.duration." + ml.lifetimeUnit, number(ml.lifetimeAmount))>
+<#else>
+    <#assign lifetime = msg("tokenLogin.duration.minutes", number(ml.lifetimeMinutes!1))>
+</#if>
+<#assign lifetimeSeconds = ml.lifetimeSeconds?has_content?then(number(ml.lifetimeSeconds!0), number(ml.lifetimeMinutes!0) * 60)>
 <#assign email = (ml.email!"")?replace(r"${", "$ {")>
 <@layout.registrationLayout displayInfo=false; section>
     <#if section = "header">
@@ -16,7 +24,7 @@
     <#elseif section = "form">
         <!-- template: magic-link-sent.ftl -->
         <div id="ml-sent">
-            <p id="ml-sent-text" class="pf-v5-u-text-break-word">${msg("magicLink.sentText", email, minutes)}</p>
+            <p id="ml-sent-text" class="pf-v5-u-text-break-word">${msg("magicLink.sentText", email, lifetime)}</p>
 
             <div class="pf-v5-u-text-align-center pf-v5-u-my-md">
                 <p id="ml-code-label" class="pf-v5-u-color-200">${msg("magicLink.codeLabel")}</p>
@@ -76,7 +84,7 @@
             <#outputformat "JavaScript">
             const statusUrl = ${ml.statusUrl?c};
             const continueUrl = ${ml.continueUrl?c};
-            const deadline = <#if minutes gt 0>Date.now() + ${(minutes * 60000)?c}<#else>Infinity</#if>;
+            const deadline = <#if lifetimeSeconds gt 0>Date.now() + ${(lifetimeSeconds * 1000)?c}<#else>Infinity</#if>;
             const interval = 2000;
             const blocks = new Map([["refused", "ml-refused"], ["expired", "ml-expired"]]);
             let timer;

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak;
 
+import io.tokenlogin.keycloak.mail.Durations;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -147,13 +148,18 @@ class MessageBundlesTest {
     }
 
     /**
-     * Every message key our pages and mails use (static {@code msg("…")} calls in the templates, and the "Try another
-     * way" names Keycloak derives from each authenticator's id) is defined in every locale.
+     * Every message key our pages and mails use (static {@code msg("…")} calls in the templates, the duration keys
+     * they build from a unit, and the "Try another way" names Keycloak derives from each authenticator's id) is
+     * defined in every locale.
      */
     @org.junit.jupiter.api.Test
     void everyKeyThePagesAndMailsUseIsDefinedInEveryLocale() throws IOException {
         Set<String> used = new TreeSet<>(Set.of("email-magic-link-display-name", "email-magic-link-help-text",
                 "external-token-display-name", "external-token-help-text"));
+        // the templates build the duration keys from the unit: msg("tokenLogin.duration." + unit, amount)
+        for (String unit : List.of(Durations.MINUTES, Durations.HOURS, Durations.DAYS)) {
+            used.add(Durations.MESSAGE_PREFIX + unit);
+        }
         Pattern call = Pattern.compile("msg\\(\"([A-Za-z0-9_.-]+)\"\\s*[,)]");
         try (Stream<Path> files = Stream.concat(Files.walk(Path.of("src/main/resources/theme-resources/templates")),
                 Files.walk(Path.of("themes")))) {

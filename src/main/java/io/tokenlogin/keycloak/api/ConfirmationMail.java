@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.api;
 
+import io.tokenlogin.keycloak.mail.Durations;
 import io.tokenlogin.keycloak.mail.ThemedMail;
 import org.keycloak.email.EmailException;
 import org.keycloak.models.KeycloakSession;
@@ -25,7 +26,7 @@ final class ConfirmationMail {
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("link", link);
         attributes.put("realmName", realmName);
-        attributes.put("linkExpirationMinutes", Math.max(1, lifetime / 60));
+        Durations.put(attributes, "linkExpiration", lifetime);
         try {
             ThemedMail.send(session, realm, user, email, SUBJECT, List.of(realmName), TEMPLATE, attributes);
             io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "confirmation", "sent");

@@ -1,6 +1,7 @@
 package io.tokenlogin.keycloak.magiclink;
 
 import io.tokenlogin.keycloak.store.TokenLoginStore;
+import io.tokenlogin.keycloak.mail.Durations;
 import io.tokenlogin.keycloak.session.SsoSessions;
 import io.tokenlogin.keycloak.mail.ThemedMail;
 import io.tokenlogin.keycloak.users.AccountTrust;
@@ -70,7 +71,7 @@ public final class ApiMagicLinks {
         String realmName = realm.getDisplayName() != null ? realm.getDisplayName() : realm.getName();
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("link", link);
-        attributes.put("linkExpirationMinutes", Math.max(1, lifetime / 60));
+        Durations.put(attributes, "linkExpiration", lifetime);
         attributes.put("realmName", realmName);
         attributes.put("sentBy", client.getName() != null && !client.getName().isBlank() ? client.getName() : client.getClientId());
         attributes.put("requestIp", "");

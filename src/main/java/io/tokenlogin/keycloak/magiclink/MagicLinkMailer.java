@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.mail.Durations;
 import io.tokenlogin.keycloak.mail.ThemedMail;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
@@ -74,7 +75,7 @@ final class MagicLinkMailer {
         try {
             Map<String, Object> attributes = new HashMap<>();
             attributes.put("link", mail.link());
-            attributes.put("linkExpirationMinutes", Math.max(1, mail.lifetimeSeconds() / 60));
+            Durations.put(attributes, "linkExpiration", mail.lifetimeSeconds());
             attributes.put("realmName", realmName);
             attributes.put("requestIp", mail.ip() == null ? "" : mail.ip());
             attributes.put("requestBrowser", mail.browser() == null ? "" : mail.browser());

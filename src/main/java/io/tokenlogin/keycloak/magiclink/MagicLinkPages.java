@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.mail.Durations;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.forms.login.LoginFormsProvider;
@@ -67,7 +68,7 @@ final class MagicLinkPages {
         Map<String, Object> model = new HashMap<>();
         // an identified user did not type the address: show it masked
         model.put("email", context.getUser() != null ? mask(email) : email);
-        model.put("lifetimeMinutes", Math.max(1, settings.linkLifetimeSeconds() / 60));
+        Durations.put(model, "lifetime", settings.linkLifetimeSeconds());
         model.put("code", authSession.getAuthNote(WaitingLogin.CODE));
         model.put("statusUrl", MagicLinkResource.statusUrl(context.getSession(), context.getRealm(), authSession.getAuthNote(WaitingLogin.POLL)));
         model.put("continueUrl", context.getRefreshExecutionUrl().toString());
