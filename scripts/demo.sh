@@ -58,7 +58,7 @@ PUBLICALA_SECRET=$(python3 -c 'import json;print([p for p in json.load(open("rea
 export RUBY_SECRET PUBLICALA_SECRET
 FLAT=$(java -jar "$JAR" sign --issuer "Ruby Backend" --secret-env RUBY_SECRET --user 1234 --numeric-user --ttl 86400 --realm demo)
 NESTED=$(java -jar "$JAR" sign --nested --issuer publicala --secret-env PUBLICALA_SECRET --user "$(cat /proc/sys/kernel/random/uuid)" \
-  --email reader@example.com --accept-terms --audience farfalla --ttl 300 --query-form \
+  --email reader@example.com --accept-terms --audience farfalla --ttl 3600 --query-form \
   --intended-url http://localhost:8080/realms/demo/account/ --realm demo)
 
 cat <<MSG
@@ -68,7 +68,7 @@ cat <<MSG
   Flat (Invoiced) shape, path link, valid for one day and usable once:
     $FLAT
 
-  Nested (Publica.la) shape, query link, valid for 5 minutes and usable once:
+  Nested (Publica.la) shape, query link, valid for one hour and usable once:
     $NESTED
 
   Each link opens the account console signed in as the partner's user. Mint more with

@@ -18,8 +18,10 @@ import java.util.Map;
  *   <li><b>Nothing is taken unless everything allows it.</b> Every limit is checked first; a refused request takes
  *       no slot of anyone (an IP over its budget cannot use up a victim's address budget), and a slot taken in a
  *       lost race is given back.</li>
- *   <li><b>Constant cost.</b> Slots are used round-robin with a hint of the next one, so the next slot is also the
- *       oldest: if it is still taken, the hour's budget is spent. At most two probes, whatever the count.</li>
+ *   <li><b>Constant cost, concurrent-safe.</b> Slots are used round-robin with a hint of the next one, so the next
+ *       slot is also the oldest: if it and the few after it are still taken, the hour's budget is spent. Concurrent
+ *       requests that read the same hint each take their own slot (a lost {@code putIfAbsent} moves on to the next
+ *       one, it never refuses the mail). At most {@link #PROBES} probes, whatever the count.</li>
  *   <li><b>Networks, not addresses.</b> IPv6 clients are counted per /64 (one subscriber's prefix), IPv4-mapped
  *       addresses as IPv4.</li>
  * </ul>
@@ -33,9 +35,8 @@ final class SendLimits {
     private SendLimits() {
     }
 
-    /** A free slot and the hint value to leave after taking it. */
-    private record Slot(String key, String hintKey, long next) {
-    }
+    /** Slots probed past the hint before a subject counts as spent: concurrent requests may hold the first ones. */
+    static final int PROBES = 8;
 
     /** True when a mail may be sent now; then takes the cooldown and one slot of each limit, else takes nothing. */
     static boolean tryAcquire(TokenLoginStore store, MagicLinkSettings settings, String realmId, String email, String ip) {
@@ -45,55 +46,70 @@ final class SendLimits {
         if (settings.resendCooldownSeconds() > 0 && store.contains(LIMIT, cooldown)) {
             return false;
         }
-        Slot byAddress = free(store, "addr:" + address, settings.maxEmailsPerAddressPerHour());
-        Slot byNetwork = free(store, "ip:" + network, settings.maxEmailsPerIpPerHour());
-        if (byAddress == null || byNetwork == null) {
+        String byAddress = "addr:" + address;
+        String byNetwork = "ip:" + network;
+        // every limit is looked at before any slot is taken: a refused request takes no one's budget
+        if (!hasRoom(store, byAddress, settings.maxEmailsPerAddressPerHour())
+                || !hasRoom(store, byNetwork, settings.maxEmailsPerIpPerHour())) {
             return false;
         }
-        if (!take(store, byAddress)) {
+        String addressSlot = take(store, byAddress, settings.maxEmailsPerAddressPerHour());
+        if (addressSlot == null) {
             return false;
         }
-        if (!take(store, byNetwork)) {
-            store.remove(LIMIT, byAddress.key());
+        String networkSlot = take(store, byNetwork, settings.maxEmailsPerIpPerHour());
+        if (networkSlot == null) {
+            store.remove(LIMIT, addressSlot);
             return false;
         }
         if (settings.resendCooldownSeconds() > 0 && !store.putIfAbsent(LIMIT, cooldown, settings.resendCooldownSeconds())) {
-            store.remove(LIMIT, byAddress.key());
-            store.remove(LIMIT, byNetwork.key());
+            store.remove(LIMIT, addressSlot);
+            store.remove(LIMIT, networkSlot);
             return false;
         }
         return true;
     }
 
-
-    /** The next slot if it is free (one more probe when a concurrent request took it first); null when the budget is spent. */
-    private static Slot free(TokenLoginStore store, String subject, int max) {
-        if (max <= 0) {
-            return null;
-        }
-        String hintKey = subject + ":next";
-        Map<String, String> hint = store.get(LIMIT, hintKey);
-        long next = 0;
+    private static long hint(TokenLoginStore store, String subject) {
+        Map<String, String> hint = store.get(LIMIT, subject + ":next");
         try {
-            next = hint == null ? 0 : Long.parseLong(hint.get(NEXT));
+            return hint == null ? 0 : Long.parseLong(hint.get(NEXT));
         } catch (NumberFormatException e) {
-            next = 0;
+            return 0;
         }
-        for (long n = next; n < next + 2; n++) {
+    }
+
+    /**
+     * Whether the subject's budget has room: slots are used round-robin from the hint, so the hinted slot is the
+     * oldest; when it and the next ones are all taken, the hour's budget is spent. At most {@link #PROBES} probes.
+     */
+    private static boolean hasRoom(TokenLoginStore store, String subject, int max) {
+        if (max <= 0) {
+            return false;
+        }
+        long next = hint(store, subject);
+        for (long n = next; n < next + Math.min(max, PROBES); n++) {
+            if (!store.contains(LIMIT, subject + ":" + Math.floorMod(n, max))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Takes the first free slot from the hint on (atomic {@code putIfAbsent}: of concurrent requests each gets its own
+     * slot, a lost race moves on to the next one) and moves the hint past it; null when the budget is spent.
+     */
+    private static String take(TokenLoginStore store, String subject, int max) {
+        long next = hint(store, subject);
+        for (long n = next; n < next + Math.min(max, PROBES); n++) {
             String key = subject + ":" + Math.floorMod(n, max);
-            if (!store.contains(LIMIT, key)) {
-                return new Slot(key, hintKey, n + 1);
+            if (store.putIfAbsent(LIMIT, key, HOUR)) {
+                store.put(LIMIT, subject + ":next", HOUR, Map.of(NEXT, Long.toString(n + 1)));
+                return key;
             }
         }
         return null;
-    }
-
-    private static boolean take(TokenLoginStore store, Slot slot) {
-        if (!store.putIfAbsent(LIMIT, slot.key(), HOUR)) {
-            return false;
-        }
-        store.put(LIMIT, slot.hintKey(), HOUR, Map.of(NEXT, Long.toString(slot.next())));
-        return true;
     }
 
     /** The client's network: the IPv4 address, or the /64 of an IPv6 address (literal addresses only, no DNS). */

@@ -133,7 +133,7 @@ public class PartnerLinkErrorsIT {
 
     @Test
     public void tokenLifetimeExceeded() {
-        String token = Demo.nested().nested().audience(Demo.NESTED_AUDIENCE).userUuid("u-long").ttlSeconds(3600).sign();
+        String token = Demo.nested().nested().audience(Demo.NESTED_AUDIENCE).userUuid("u-long").ttlSeconds(7200).sign();
         assertRefusedWithPage(token, "token_lifetime_exceeded", 401, "too long");
     }
 

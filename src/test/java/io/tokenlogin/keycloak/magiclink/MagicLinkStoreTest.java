@@ -146,6 +146,33 @@ class MagicLinkStoreTest {
         assertEquals(first, store.ops, "store operations of mail 1 and mail 3000");
     }
 
+    /**
+     * Found by the load benchmark: concurrent requests read the same round-robin hint; the one that lost the slot's
+     * {@code putIfAbsent} was refused (no mail) although the budget had room. It must take the next slot instead.
+     */
+    @Test
+    void D20_aRequestThatLosesItsSlotToAConcurrentOneTakesTheNextInsteadOfBeingRefused() {
+        MemoryStore store = new MemoryStore() {
+            boolean raced;
+            @Override public boolean putIfAbsent(String key, long lifespanInSeconds) {
+                if (!raced && key.contains(":ip:") && key.endsWith(":0")) {
+                    raced = true;
+                    super.putIfAbsent(key, lifespanInSeconds); // a concurrent request takes slot 0 between check and take
+                    return false;
+                }
+                return super.putIfAbsent(key, lifespanInSeconds);
+            }
+        };
+        MagicLinkSettings settings = new MagicLinkSettings(300, true, false, 0, 5, 30);
+        assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "race@x.example", "10.7.7.7"),
+                "the mail goes out on the next slot");
+        for (int i = 0; i < 28; i++) {
+            assertTrue(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "r" + i + "@x.example", "10.7.7.7"));
+        }
+        assertFalse(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "over@x.example", "10.7.7.7"),
+                "and the budget of 30 still holds (the concurrent one plus 29)");
+    }
+
     /** A memory store that counts its operations. */
     static final class CountingStore extends MemoryStore {
         long ops;
