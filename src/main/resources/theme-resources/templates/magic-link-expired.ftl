@@ -1,10 +1,10 @@
 <#-- The link cannot be used (any more). Rendered outside the flow.
-     Reads magicLink.reason (expired|used|superseded|refused|denied; anything else shows "expired") and
+     Reads magicLink.reason (expired|used|superseded|refused|denied|revoked; anything else shows "expired") and
      magicLink.restartUrl (optional). -->
 <#import "template.ftl" as layout>
 <#assign ml = magicLink!{}>
 <#assign reason = ml.reason!"expired">
-<#if !["expired", "used", "superseded", "refused", "denied"]?seq_contains(reason)>
+<#if !["expired", "used", "superseded", "refused", "denied", "revoked"]?seq_contains(reason)>
     <#assign reason = "expired">
 </#if>
 <@layout.registrationLayout displayInfo=false displayMessage=false; section>

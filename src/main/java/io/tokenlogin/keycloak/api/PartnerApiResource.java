@@ -73,17 +73,65 @@ public class PartnerApiResource {
                 throw ApiException.badRequest("user_disabled", "the user is disabled");
             }
             ApiMagicLinks.Issued issued = ApiMagicLinks.issue(session, realm, user, client, redirectUri,
-                    lifetime == null ? DEFAULT_LINK_LIFETIME : lifetime.intValue(), JsonBodies.bool(json, "sendEmail", false));
+                    lifetime == null ? DEFAULT_LINK_LIFETIME : lifetime.intValue(), JsonBodies.bool(json, "sendEmail", false),
+                    caller.client(), JsonBodies.bool(json, "replaceExisting", false));
             // IMPERSONATE (saved by default): the caller can now sign in as this user
             event(caller, "magic_link_created").event(EventType.IMPERSONATE).user(user).detail(Details.REDIRECT_URI, redirectUri)
                     .detail("landing_client", client.getClientId()).detail(Details.IMPERSONATOR, caller.client().getClientId()).success();
             Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("linkId", issued.linkId());
             answer.put("userId", user.getId());
             // a mailed link proves the address on click, so the caller never sees it (it could click it itself)
             answer.put("link", issued.sent() ? null : issued.link());
             answer.put("expiresAt", Instant.ofEpochSecond(issued.expiresAt()).toString());
             answer.put("sent", issued.sent());
             return ApiResponses.json(201, answer);
+        } catch (ApiException e) {
+            return ApiResponses.error(e);
+        }
+    }
+
+    /** {@code DELETE magic-links/{linkId}}: the same caller revokes an unused link it minted (204), else 404. */
+    public Response revokeMagicLink(String linkId) {
+        try {
+            ApiCaller caller = ApiCaller.authenticate(session, realm);
+            if (!io.tokenlogin.keycloak.magiclink.ApiMagicLinks.revoke(io.tokenlogin.keycloak.store.TokenLoginStore.of(session, realm),
+                    caller.client(), linkId)) {
+                throw new ApiException(404, "not_found", "no unused link of this caller with that id");
+            }
+            event(caller, "magic_link_revoked").detail("link_id", linkId).success();
+            return Response.noContent().header("Cache-Control", "no-store").build();
+        } catch (ApiException e) {
+            return ApiResponses.error(e);
+        }
+    }
+
+    /**
+     * {@code DELETE partner-tokens/{jti}}: a partner revokes a token it issued, before it is used. The caller is the
+     * partner's <em>API client</em> (a confidential client's service account with {@code token-login-issuer}, named
+     * in the partner identity provider's {@code apiClient}); the jti is revoked for every enabled partner of the realm
+     * whose API client it is. 204 (also when the token was already used: it stays unusable); 404 when the caller is
+     * no partner's API client.
+     */
+    public Response revokePartnerToken(String jti) {
+        try {
+            ApiCaller caller = ApiCaller.authenticate(session, realm);
+            if (jti == null || jti.isBlank() || jti.length() > 256) {
+                throw ApiException.badRequest("invalid_request", "jti must be 1 to 256 characters");
+            }
+            java.util.List<io.tokenlogin.keycloak.partner.PartnerPolicy> partners = io.tokenlogin.keycloak.partner.idp.PartnerProviders.all(session)
+                    .filter(p -> p.isEnabled() && p.getConfig().get(io.tokenlogin.keycloak.partner.idp.PartnerSettings.API_CLIENT) != null
+                            && caller.client().getClientId().equals(p.getConfig().get(io.tokenlogin.keycloak.partner.idp.PartnerSettings.API_CLIENT).trim()))
+                    .map(p -> io.tokenlogin.keycloak.partner.flow.PartnerDirectory.policyOf(session, p))
+                    .flatMap(java.util.Optional::stream).filter(io.tokenlogin.keycloak.partner.PartnerPolicy::singleUse).toList();
+            if (partners.isEmpty()) {
+                throw new ApiException(404, "not_found", "the caller is the API client of no single-use partner of this realm");
+            }
+            for (io.tokenlogin.keycloak.partner.PartnerPolicy partner : partners) {
+                io.tokenlogin.keycloak.partner.flow.ReplayGuard.revoke(session, realm, partner, jti);
+                event(caller, "partner_token_revoked").detail(io.tokenlogin.keycloak.partner.flow.PartnerSignIn.DETAIL_PARTNER, partner.alias()).success();
+            }
+            return Response.noContent().header("Cache-Control", "no-store").build();
         } catch (ApiException e) {
             return ApiResponses.error(e);
         }
@@ -260,7 +308,15 @@ public class PartnerApiResource {
         }
         // stored exact (numbers as the partner wrote them), so the webhook's EcmaJson makes each a double once, as
         // JS does; ASCII-only, so a lone surrogate is not lost where the store marshals strings as UTF-8 (clusters)
-        return EcmaJson.storable(metadata);
+        String stored = EcmaJson.storable(metadata);
+        try {
+            // what is stored must read back on every later path (the answer, the verify answer, the webhook)
+            JsonSerialization.mapper.readTree(stored);
+            EcmaJson.parse(stored);
+        } catch (IOException | RuntimeException e) {
+            throw ApiException.badRequest("invalid_request", "metadata holds a number that cannot be stored exactly (too many digits)");
+        }
+        return stored;
     }
 
     private static String landingWithSecret(String landing, String secret) {

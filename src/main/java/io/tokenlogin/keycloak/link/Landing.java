@@ -40,8 +40,15 @@ final class Landing {
             }
             return valid;
         }
-        String fallback = partner.defaultRedirect() != null ? partner.defaultRedirect()
-                : ResolveRelative.resolveRelativeUri(session, client.getRootUrl(), client.getBaseUrl());
+        if (partner.defaultRedirect() != null) {
+            // checked on save, and again here: a partner imported before its landing client existed was not checked
+            String valid = RedirectUtils.verifyRedirectUri(session, partner.defaultRedirect(), client);
+            if (valid == null) {
+                throw new TokenRejectedException(TokenError.INVALID_REDIRECT, "defaultRedirect is not allowed for the landing client");
+            }
+            return valid;
+        }
+        String fallback = ResolveRelative.resolveRelativeUri(session, client.getRootUrl(), client.getBaseUrl());
         if (fallback == null || fallback.isBlank()) {
             throw new TokenRejectedException(TokenError.INVALID_REDIRECT, "no landing URL: set defaultRedirect or the client's base URL");
         }

@@ -110,6 +110,28 @@ public class TokenLoginResource {
         return new PartnerApiResource(session).createMagicLink(body);
     }
 
+    @jakarta.ws.rs.DELETE
+    @Path("partner-tokens/{jti}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revokePartnerToken(@PathParam("jti") String jti) {
+        return new PartnerApiResource(session).revokePartnerToken(jti);
+    }
+
+    /** The same, with the jti as a query parameter (a jti with characters a path segment cannot carry, such as '/'). */
+    @jakarta.ws.rs.DELETE
+    @Path("partner-tokens")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revokePartnerTokenByQuery(@jakarta.ws.rs.QueryParam("jti") String jti) {
+        return new PartnerApiResource(session).revokePartnerToken(jti);
+    }
+
+    @jakarta.ws.rs.DELETE
+    @Path("magic-links/{linkId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revokeMagicLink(@PathParam("linkId") String linkId) {
+        return new PartnerApiResource(session).revokeMagicLink(linkId);
+    }
+
     @POST
     @Path("email-confirmations")
     @Consumes(MediaType.APPLICATION_JSON)

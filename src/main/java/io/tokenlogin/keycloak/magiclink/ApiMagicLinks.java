@@ -21,6 +21,7 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sign-in links minted by a partner backend ({@code POST …/token-login/magic-links}): the same single-use,
@@ -35,15 +36,18 @@ public final class ApiMagicLinks {
     static final String VERIFY_EMAIL = "verifyEmail";
     private static final Logger LOG = Logger.getLogger(ApiMagicLinks.class);
 
-    /** The minted link. */
-    public record Issued(String link, long expiresAt, boolean sent) {
+    /** The minted link and its id (for revocation). */
+    public record Issued(String linkId, String link, long expiresAt, boolean sent) {
     }
+
+    /** How many of a caller's links for one user and client are remembered for {@code replaceExisting}. */
+    static final int INDEX_MAX = 20;
 
     private ApiMagicLinks() {
     }
 
     public static Issued issue(KeycloakSession session, RealmModel realm, UserModel user, ClientModel client,
-                               String redirectUri, int lifetimeSeconds, boolean sendEmail) {
+                               String redirectUri, int lifetimeSeconds, boolean sendEmail, ClientModel caller, boolean replaceExisting) {
         String secret = MagicLinkCodes.newSecret();
         long expires = System.currentTimeMillis() / 1000 + lifetimeSeconds;
         Map<String, String> notes = new HashMap<>();
@@ -60,8 +64,54 @@ public final class ApiMagicLinks {
         boolean sent = sendEmail && send(session, realm, user, client, link, lifetimeSeconds);
         // the address is proven only when this API mailed the link itself
         notes.put(VERIFY_EMAIL, Boolean.toString(sent));
-        MagicLinkStore.save(TokenLoginStore.of(session, realm), MagicLinkCodes.hash(secret), notes, lifetimeSeconds);
-        return new Issued(link, expires, sent);
+        TokenLoginStore store = TokenLoginStore.of(session, realm);
+        String hash = MagicLinkCodes.hash(secret);
+        String linkId = java.util.UUID.randomUUID().toString();
+        String indexId = caller.getId() + ":" + user.getId() + ":" + client.getId();
+        Map<String, String> index = new java.util.LinkedHashMap<>(Optional.ofNullable(store.get(TokenLoginStore.Kind.LINK_INDEX, indexId)).orElse(Map.of()));
+        if (replaceExisting) {
+            // the caller's earlier unused links for this user and client stop working now
+            index.keySet().forEach(earlier -> revoke(store, caller, earlier));
+            index.clear();
+        }
+        long now = System.currentTimeMillis() / 1000;
+        index.values().removeIf(until -> parseLong(until) < now);
+        while (index.size() >= INDEX_MAX) {
+            // forgotten means never replaceable: the oldest link is revoked as it leaves the index
+            String oldest = index.keySet().iterator().next();
+            revoke(store, caller, oldest);
+            index.remove(oldest);
+        }
+        index.put(linkId, Long.toString(expires));
+        MagicLinkStore.save(store, hash, notes, lifetimeSeconds);
+        store.put(TokenLoginStore.Kind.LINK_ID, linkId, lifetimeSeconds, Map.of(HASH, hash, CALLER, caller.getId(), MagicLinkStore.EXPIRES, Long.toString(expires)));
+        long longest = index.values().stream().mapToLong(ApiMagicLinks::parseLong).max().orElse(expires) - now;
+        store.put(TokenLoginStore.Kind.LINK_INDEX, indexId, longest, index);
+        return new Issued(linkId, link, expires, sent);
+    }
+
+    static final String HASH = "hash";
+    static final String CALLER = "caller";
+
+    /**
+     * Revokes one of the caller's unused links: its page then says it was withdrawn. False when the id is unknown,
+     * expired, already used, revoked, or another caller's (the same answer for all: nothing to learn about others').
+     */
+    public static boolean revoke(TokenLoginStore store, ClientModel caller, String linkId) {
+        Map<String, String> id = linkId == null ? null : store.get(TokenLoginStore.Kind.LINK_ID, linkId);
+        if (id == null || !caller.getId().equals(id.get(CALLER))) {
+            return false;
+        }
+        store.remove(TokenLoginStore.Kind.LINK_ID, linkId);
+        return MagicLinkStore.revoke(store, id.get(HASH));
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException | NullPointerException e) {
+            return 0;
+        }
     }
 
     private static boolean send(KeycloakSession session, RealmModel realm, UserModel user, ClientModel client, String link, int lifetime) {

@@ -148,7 +148,19 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
      */
     private static boolean misconfigured(AuthenticationFlowContext context) {
         try {
-            MagicLinkSettings.from(config(context));
+            MagicLinkSettings settings = MagicLinkSettings.from(config(context));
+            String organization = settings.organizationDomains();
+            if (!organization.isEmpty()) {
+                if (!context.getRealm().isOrganizationsEnabled()) {
+                    throw new MagicLinkSettings.InvalidSettingException(MagicLinkSettings.ORGANIZATION_DOMAINS,
+                            MagicLinkSettings.ORGANIZATION_DOMAINS + " is set but the realm has Organizations turned off");
+                }
+                if (!MagicLinkSettings.ANY_ORGANIZATION.equals(organization)
+                        && io.tokenlogin.keycloak.partner.flow.PartnerOrganizations.find(context.getSession(), organization) == null) {
+                    throw new MagicLinkSettings.InvalidSettingException(MagicLinkSettings.ORGANIZATION_DOMAINS,
+                            MagicLinkSettings.ORGANIZATION_DOMAINS + " names no organization of this realm: '" + organization + "'");
+                }
+            }
             return false;
         } catch (MagicLinkSettings.InvalidSettingException e) {
             String alias = context.getAuthenticatorConfig() == null ? "" : context.getAuthenticatorConfig().getAlias();

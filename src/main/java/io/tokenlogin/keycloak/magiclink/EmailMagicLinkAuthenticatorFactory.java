@@ -34,6 +34,9 @@ public class EmailMagicLinkAuthenticatorFactory implements AuthenticatorFactory 
             .defaultValue("60").helpText("Minimum time between two mails to one address: 0 to 3600 seconds (default 60).").add()
             .property().name(MagicLinkSettings.MAX_PER_ADDRESS).label("Max mails per address per hour").type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue("5").helpText("1 to 1000 (default 5). Over the limit the page looks the same and no mail goes out.").add()
+            .property().name(MagicLinkSettings.ORGANIZATION_DOMAINS).label("Organization domains only").type(ProviderConfigProperty.STRING_TYPE)
+            .helpText("Optional: * sends links only to addresses in a domain of one of the realm's organizations; an organization's "
+                    + "alias, only to that organization's domains. Other addresses get the same page and no mail. Empty: every address.").add()
             .property().name(MagicLinkSettings.MAX_PER_IP).label("Max mails per IP per hour").type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue("30").helpText("1 to 100000 (default 30), counted per IPv4 address or IPv6 /64. Over the limit the page looks the same and no mail goes out.").add()
             .build();

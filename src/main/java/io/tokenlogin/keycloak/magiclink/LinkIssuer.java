@@ -53,7 +53,10 @@ final class LinkIssuer {
         }
         authSession.setAuthNote(WaitingLogin.ISSUED, Integer.toString(issuedBefore + 1));
         UserModel user = identified != null ? identified : email.isEmpty() ? null : session.users().getUserByEmail(realm, email);
-        String refusal = !allowed ? "rate_limited" : user == null ? (settings.createUsers() ? null : "user_not_found")
+        String refusal = !allowed ? "rate_limited"
+                : !io.tokenlogin.keycloak.partner.flow.PartnerOrganizations.allowsAddress(session, settings.organizationDomains(), email)
+                        ? "outside_organization"
+                : user == null ? (settings.createUsers() ? null : "user_not_found")
                 : !user.isEnabled() ? "user_disabled" : null;
 
         String secret = MagicLinkCodes.newSecret();
@@ -89,7 +92,9 @@ final class LinkIssuer {
         if (refusal == null) {
             MagicLinkStore.save(store, linkHash, notes, settings.linkLifetimeSeconds()); // a refused send stores no link
         }
-        MagicLinkStore.savePoll(store, pollSecret, notes, settings.linkLifetimeSeconds() + 60);
+        // the waiting tab's handle lives no longer than its login attempt can (and never longer than the link)
+        MagicLinkStore.savePoll(store, pollSecret, notes, Math.min(settings.linkLifetimeSeconds(),
+                Math.max(realm.getAccessCodeLifespanLogin(), realm.getAccessCodeLifespanUserAction())) + 60);
 
         authSession.setAuthNote(WaitingLogin.LINK, linkHash);
         authSession.setAuthNote(WaitingLogin.EMAIL, email);

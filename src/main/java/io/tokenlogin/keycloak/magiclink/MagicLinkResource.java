@@ -190,7 +190,8 @@ public class MagicLinkResource {
         }
         // in the browser that asked, "request a new link" returns to its waiting page (with its resend button)
         String restart = sameBrowser(marker) ? marker.get(MagicLinkStore.RESUME_URL) : marker.get(MagicLinkStore.RESTART_URL);
-        return MagicLinkPages.expired(session, marker.containsKey(MagicLinkStore.USED) ? "used" : "expired", restart);
+        String reason = marker.containsKey(MagicLinkStore.REVOKED) ? "revoked" : marker.containsKey(MagicLinkStore.USED) ? "used" : "expired";
+        return MagicLinkPages.expired(session, reason, restart);
     }
 
     /** The browser holding the waiting login (its auth-session cookie) is the one that clicked. */

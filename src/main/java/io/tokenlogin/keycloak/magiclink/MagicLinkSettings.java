@@ -6,7 +6,19 @@ import java.util.Map;
  * Configuration of one {@code email-magic-link} execution (SPEC §4), with its defaults. Pure Java.
  */
 public record MagicLinkSettings(int linkLifetimeSeconds, boolean allowCrossDevice, boolean createUsers,
-                                int resendCooldownSeconds, int maxEmailsPerAddressPerHour, int maxEmailsPerIpPerHour) {
+                                int resendCooldownSeconds, int maxEmailsPerAddressPerHour, int maxEmailsPerIpPerHour,
+                                String organizationDomains) {
+
+    /** The pre-organization form (no domain restriction). */
+    public MagicLinkSettings(int linkLifetimeSeconds, boolean allowCrossDevice, boolean createUsers,
+                             int resendCooldownSeconds, int maxEmailsPerAddressPerHour, int maxEmailsPerIpPerHour) {
+        this(linkLifetimeSeconds, allowCrossDevice, createUsers, resendCooldownSeconds, maxEmailsPerAddressPerHour, maxEmailsPerIpPerHour, "");
+    }
+
+    /** Restricts the step to addresses in organization domains: {@code *} any organization of the realm, else one alias. */
+    public static final String ORGANIZATION_DOMAINS = "organizationDomains";
+    /** {@link #organizationDomains} value: the domains of every organization of the realm. */
+    public static final String ANY_ORGANIZATION = "*";
 
     public static final String LINK_LIFETIME = "linkLifetime";
     public static final String ALLOW_CROSS_DEVICE = "allowCrossDevice";
@@ -21,7 +33,7 @@ public record MagicLinkSettings(int linkLifetimeSeconds, boolean allowCrossDevic
     public static final class InvalidSettingException extends Exception {
         private final String setting;
 
-        InvalidSettingException(String setting, String message) {
+        public InvalidSettingException(String setting, String message) {
             super(message);
             this.setting = setting;
         }
@@ -46,7 +58,21 @@ public record MagicLinkSettings(int linkLifetimeSeconds, boolean allowCrossDevic
                 bool(config, CREATE_USERS, DEFAULTS.createUsers),
                 integer(config, RESEND_COOLDOWN, DEFAULTS.resendCooldownSeconds, 0, 3600),
                 integer(config, MAX_PER_ADDRESS, DEFAULTS.maxEmailsPerAddressPerHour, 1, 1000),
-                integer(config, MAX_PER_IP, DEFAULTS.maxEmailsPerIpPerHour, 1, 100000));
+                integer(config, MAX_PER_IP, DEFAULTS.maxEmailsPerIpPerHour, 1, 100000),
+                organizationDomains(config));
+    }
+
+    private static String organizationDomains(Map<String, String> config) throws InvalidSettingException {
+        String value = config.get(ORGANIZATION_DOMAINS);
+        if (value == null || value.isBlank()) {
+            return "";
+        }
+        String v = value.trim();
+        if (!v.equals(ANY_ORGANIZATION) && !v.matches("[A-Za-z0-9._-]{1,255}")) {
+            throw new InvalidSettingException(ORGANIZATION_DOMAINS, ORGANIZATION_DOMAINS
+                    + " must be * (every organization of the realm) or one organization's alias, not '" + printable(value) + "'");
+        }
+        return v;
     }
 
     private static int integer(Map<String, String> config, String key, int fallback, int min, int max) throws InvalidSettingException {

@@ -80,6 +80,21 @@ final class MagicLinkStore {
         return Optional.ofNullable(notes);
     }
 
+    static final String REVOKED = "revoked";
+
+    /** Revokes an unused link: gone from the store, remembered as revoked (its page says so); false when already gone. */
+    static boolean revoke(TokenLoginStore store, String linkHash) {
+        Map<String, String> notes = store.remove(TokenLoginStore.Kind.LINK, linkHash);
+        if (notes == null) {
+            return false;
+        }
+        Map<String, String> marker = new HashMap<>(Optional.ofNullable(store.get(TokenLoginStore.Kind.LINK_SEEN, linkHash)).orElse(Map.of()));
+        marker.put(EXPIRES, notes.get(EXPIRES));
+        marker.put(REVOKED, "true");
+        store.put(TokenLoginStore.Kind.LINK_SEEN, linkHash, TokenLoginStore.remaining(notes.get(EXPIRES), MARKER_EXTRA_SECONDS), marker);
+        return true;
+    }
+
     /** What is remembered of a link that is gone: its expiry, whether it was used, where to start again. */
     static Optional<Map<String, String>> marker(TokenLoginStore store, String linkHash) {
         return Optional.ofNullable(store.get(TokenLoginStore.Kind.LINK_SEEN, linkHash));

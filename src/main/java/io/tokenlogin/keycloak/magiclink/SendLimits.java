@@ -36,7 +36,7 @@ final class SendLimits {
     }
 
     /** Slots probed past the hint before a subject counts as spent: concurrent requests may hold the first ones. */
-    static final int PROBES = 8;
+    static final int PROBES = 32;
 
     /** True when a mail may be sent now; then takes the cooldown and one slot of each limit, else takes nothing. */
     static boolean tryAcquire(TokenLoginStore store, MagicLinkSettings settings, String realmId, String email, String ip) {

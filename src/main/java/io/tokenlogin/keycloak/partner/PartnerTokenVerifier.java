@@ -46,6 +46,11 @@ public final class PartnerTokenVerifier {
         }
     }
 
+    /** The single-use key a token with this {@code jti} of this partner gets (to revoke it before it is used). */
+    public static String replayKeyOfJti(PartnerPolicy policy, String jti) {
+        return ReplayKeys.of(policy.alias(), jti, null);
+    }
+
     /** Runs every check and returns the extracted claims, or throws the first failure. */
     public static VerifiedPartnerToken verify(String token, PartnerPolicy policy, Instant now)
             throws TokenRejectedException {

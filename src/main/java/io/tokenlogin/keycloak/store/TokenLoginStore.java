@@ -30,6 +30,10 @@ public final class TokenLoginStore {
         LINK("ml", 86400),
         /** What is remembered of an issued link (expired or used), one day past it. */
         LINK_SEEN("ml-seen", 2 * 86400),
+        /** A minted API link's id: which link (hash) and which caller, the link's lifetime (revocation). */
+        LINK_ID("ml-id", 86400),
+        /** The ids of a caller's recent links for one user and client (replaceExisting), at most a day. */
+        LINK_INDEX("ml-by-user", 86400),
         /** The waiting tab's polling handle, the link's lifetime and a minute. */
         LINK_POLL("ml-poll", 86400 + 60),
         /** Send limits: the cooldown and the hourly slots of an address or a network, and their round-robin hints. */
@@ -40,8 +44,13 @@ public final class TokenLoginStore {
         CONFIRMATION_SEEN("ec-seen", 3600 + 86400),
         /** A confirmation's status by its id, a day past it. */
         CONFIRMATION_STATUS("ec-id", 3600 + 86400),
-        /** A used partner token (single use), until it could no longer pass the expiry check. */
-        REPLAY("replay", 2 * 86400),
+        /**
+         * A used (or revoked) partner token, until it could no longer pass the expiry check: a partner's
+         * {@code maxTokenLifetime} may be up to 7 days, plus twice the clock skew (at most 10 minutes each).
+         */
+        REPLAY("replay", 7 * 86400 + 2 * 600 + 1),
+        /** A partner token revoked by its jti before use: kept for the longest any partner token could be accepted. */
+        REVOKED("revoked-jti", 7 * 86400 + 2 * 600 + 1),
         /** A pending "switch account?" question, five minutes. */
         SWITCH("switch", 300),
         /** The lock of the one-time move of a realm's legacy partner settings. */

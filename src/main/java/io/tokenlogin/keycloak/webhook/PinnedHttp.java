@@ -30,6 +30,11 @@ final class PinnedHttp {
 
     /** The status code, or -1 when no status line arrived before the deadline. */
     static int post(TargetGuard.Target target, Map<String, String> headers, byte[] body, Duration deadline) {
+        return post(target, headers, body, deadline, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** As {@link #post(TargetGuard.Target, Map, byte[], Duration)} with the given TLS trust (tests use their own CA). */
+    static int post(TargetGuard.Target target, Map<String, String> headers, byte[] body, Duration deadline, SSLSocketFactory tlsFactory) {
         long end = System.nanoTime() + deadline.toNanos();
         String host = target.uri().getHost();
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -43,7 +48,7 @@ final class PinnedHttp {
             raw.connect(new InetSocketAddress(target.address(), target.port()), remaining(end));
             Socket socket = raw;
             if ("https".equalsIgnoreCase(target.uri().getScheme())) {
-                SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(raw, host, target.port(), true);
+                SSLSocket tls = (SSLSocket) tlsFactory.createSocket(raw, host, target.port(), true);
                 SSLParameters parameters = tls.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
                 if (!host.contains(":") && !host.matches("[0-9.]+")) {

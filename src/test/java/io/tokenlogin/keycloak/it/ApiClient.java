@@ -52,6 +52,14 @@ public final class ApiClient {
         return send(b.build());
     }
 
+    public static HttpResponse<String> delete(String url, String bearer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).DELETE();
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return send(b.build());
+    }
+
     public static HttpResponse<String> options(String url, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(url)).method("OPTIONS", HttpRequest.BodyPublishers.noBody()).headers(headers).build());
     }

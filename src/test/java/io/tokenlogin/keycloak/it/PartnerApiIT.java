@@ -158,6 +158,61 @@ public class PartnerApiIT {
         return browser;
     }
 
+    /** #13: a minted link has an id; its caller revokes it before use and the link's page says it was withdrawn. */
+    @Test
+    public void aMintedLinkCanBeRevokedByItsCallerOnly() {
+        UserRepresentation user = MagicRealm.newUser(realm, "api-revoke", true);
+        String body = "{\"email\":\"" + user.getEmail() + "\",\"clientId\":\"demo-app\",\"redirectUri\":\"http://localhost:3000/welcome\"}";
+        JsonNode revoked = mintLink(body);
+        String linkId = revoked.get("linkId").asText();
+        assertTrue(linkId.matches("[0-9a-f-]{36}"), linkId);
+
+        // another issuer of the realm cannot revoke it (and learns nothing: the same 404 as an unknown id)
+        serviceAccountClientWithRole("second-backend", "token-login-issuer");
+        String second = ApiClient.clientCredentialsToken(realm.getBaseUrl(), "second-backend", PARTNER_SECRET);
+        assertJsonError(ApiClient.delete(api("magic-links/" + linkId), second), 404, "not_found");
+        assertJsonError(ApiClient.delete(api("magic-links/" + UUID.randomUUID()), second), 404, "not_found");
+        assertJsonError(ApiClient.delete(api("magic-links/" + linkId), null), 401, "invalid_token");
+
+        assertEquals(204, ApiClient.delete(api("magic-links/" + linkId), token()).statusCode(), "its caller revokes it");
+        assertJsonError(ApiClient.delete(api("magic-links/" + linkId), token()), 404, "not_found");
+        HttpResponse<String> page = new Browserless().get(revoked.get("link").asText());
+        assertTrue(page.body().contains("ml-reason-revoked"), "the link says it was withdrawn: " + page.body());
+        assertFalse(page.body().contains("id=\"ml-confirm\""), "and offers no sign-in");
+
+        // a link the other issuer tried to revoke still works
+        JsonNode kept = mintLink(body);
+        assertEquals(404, ApiClient.delete(api("magic-links/" + kept.get("linkId").asText()), second).statusCode());
+        clickApiLink(kept.get("link").asText(), "http://localhost:3000/welcome");
+        // a used link cannot be revoked any more
+        assertJsonError(ApiClient.delete(api("magic-links/" + kept.get("linkId").asText()), token()), 404, "not_found");
+    }
+
+    /** #13: replaceExisting revokes the caller's earlier unused links for the same user and client. */
+    @Test
+    public void replaceExistingRevokesTheEarlierLinksAndTheNewestWorks() {
+        UserRepresentation user = MagicRealm.newUser(realm, "api-replace", true);
+        String body = "{\"email\":\"" + user.getEmail() + "\",\"clientId\":\"demo-app\",\"redirectUri\":\"http://localhost:3000/welcome\"";
+        JsonNode first = mintLink(body + "}");
+        JsonNode second = mintLink(body + "}");
+        JsonNode newest = mintLink(body + ",\"replaceExisting\":true}");
+        for (JsonNode older : List.of(first, second)) {
+            HttpResponse<String> page = new Browserless().get(older.get("link").asText());
+            assertTrue(page.body().contains("ml-reason-revoked"), "an older link is withdrawn: " + page.body());
+        }
+        Browserless browser = clickApiLink(newest.get("link").asText(), "http://localhost:3000/welcome");
+        assertEquals(user.getId(), OidcClient.silentLogin(oauth, browser).getSubject());
+    }
+
+    private void serviceAccountClientWithRole(String clientId, String role) {
+        if (realm.admin().clients().findByClientId(clientId).isEmpty()) {
+            serviceAccountClient(realm, clientId);
+            String id = realm.admin().clients().findByClientId(clientId).get(0).getId();
+            UserRepresentation sa = realm.admin().clients().get(id).getServiceAccountUser();
+            realm.admin().users().get(sa.getId()).roles().realmLevel().add(List.of(realm.admin().roles().get(role).toRepresentation()));
+        }
+    }
+
     @Test
     public void magicLinkForAnExistingUserLandsWithASessionAndWorksOnce() {
         UserRepresentation user = MagicRealm.newUser(realm, "api-existing", true);

@@ -106,6 +106,34 @@ public class PartnerApiScopeIT {
         return realm.admin().users().get(user.getId()).toRepresentation();
     }
 
+    /**
+     * #13: a partner revokes a token it issued (by its jti) before it is used, authenticated as the partner's API
+     * client; another issuer of the realm cannot; a revoked token is refused as already used, others still work.
+     */
+    @Test
+    public void aPartnersApiClientRevokesATokenByItsJtiBeforeItIsUsed() {
+        io.tokenlogin.keycloak.signer.PartnerTokenSigner signer = new io.tokenlogin.keycloak.signer.PartnerTokenSigner("scope-partner-issuer", PARTNER_SECRET);
+        String jti = java.util.UUID.randomUUID().toString();
+        String token = signer.nested().subject("revoked-" + jti.substring(0, 8)).userUuid("revoked-" + jti.substring(0, 8)).jti(jti).sign();
+        String url = realm.getBaseUrl() + "/token-login/partner-tokens/" + jti;
+        assertError(ApiClient.delete(url, token("other-backend")), 404, "not_found");
+        assertError(ApiClient.delete(url, null), 401, "invalid_token");
+        assertEquals(204, ApiClient.delete(url, token("scoped-backend")).statusCode(), "the partner's API client revokes it");
+        assertEquals(204, ApiClient.delete(url, token("scoped-backend")).statusCode(), "idempotent");
+        HttpResponse<String> refused = new Browserless().get(realm.getBaseUrl() + "/token-login/login/" + token);
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("already been used"), refused.body());
+        // a jti a path segment cannot carry is revoked through the query form
+        String slashed = "batch/2026/" + jti.substring(0, 8);
+        String slashedToken = signer.nested().subject("revoked-" + jti.substring(0, 8)).userUuid("revoked-" + jti.substring(0, 8)).jti(slashed).sign();
+        assertEquals(204, ApiClient.delete(realm.getBaseUrl() + "/token-login/partner-tokens?jti=" + java.net.URLEncoder.encode(slashed,
+                java.nio.charset.StandardCharsets.UTF_8), token("scoped-backend")).statusCode());
+        assertEquals(401, new Browserless().get(realm.getBaseUrl() + "/token-login/login/" + slashedToken).statusCode());
+        String other = signer.nested().subject("revoked-" + jti.substring(0, 8)).userUuid("revoked-" + jti.substring(0, 8))
+                .jti(java.util.UUID.randomUUID().toString()).sign();
+        assertEquals(303, new Browserless().get(realm.getBaseUrl() + "/token-login/login/" + other).statusCode(), "another token still works");
+    }
+
     /** D1: a person's access token is refused even when it carries token-login-issuer. */
     @Test
     public void D1_aPersonsTokenWithTheIssuerRoleIsRefused() throws Exception {

@@ -51,10 +51,14 @@ class TokenLoginStoreTest {
         assertEquals(1L, raw.lifespans.get("token-login:ml:realm-a:a"));
         assertEquals(1L, raw.lifespans.get("token-login:ml:realm-a:b"));
         assertEquals(300L, raw.lifespans.get("token-login:switch:realm-a:c"), "a switch question never outlives five minutes");
-        assertEquals(2 * 86400L, raw.lifespans.get("token-login:replay:realm-a:d"));
+        assertEquals(7 * 86400L + 1201, raw.lifespans.get("token-login:replay:realm-a:d"));
         for (TokenLoginStore.Kind kind : TokenLoginStore.Kind.values()) {
-            assertTrue(kind.maxSeconds() > 0 && kind.maxSeconds() <= 2 * 86400, kind + " is bounded");
+            assertTrue(kind.maxSeconds() > 0 && kind.maxSeconds() <= 8 * 86400, kind + " is bounded");
         }
+        // a used token must stay used as long as the longest-lived token a partner may issue could still be accepted
+        assertTrue(TokenLoginStore.Kind.REPLAY.maxSeconds() >= io.tokenlogin.keycloak.partner.idp.PartnerSettings.MAX_TOKEN_LIFETIME
+                + 2L * io.tokenlogin.keycloak.partner.PartnerPolicy.MAX_CLOCK_SKEW + 1, "the replay bound covers every partner setting");
+        assertTrue(TokenLoginStore.Kind.REVOKED.maxSeconds() >= TokenLoginStore.Kind.REPLAY.maxSeconds(), "a revocation outlives any use");
     }
 
     @Test

@@ -176,7 +176,12 @@ final class Scenarios {
 
     /** (e) Email magic link: email form, mail, confirm page and its POST, resume, code exchange. */
     Scenario magicLink() {
-        return new Named("e", "email magic link (form + mail + confirm + resume + code exchange)") {
+        return magicLink(false);
+    }
+
+    /** (e); with logout, the refresh-token logout ends the user session after each sign-in (no sessions pile up). */
+    Scenario magicLink(boolean logout) {
+        return new Named(logout ? "e+logout" : "e", "email magic link (form + mail + confirm + resume + code exchange)") {
             @Override
             public void signIn(Agent agent, int vu, int concurrency, long iteration, Steps steps) throws Exception {
                 agent.newBrowser();
@@ -209,8 +214,18 @@ final class Scenarios {
                 HttpResponse<String> resumed = agent.get(location(confirmed));
                 steps.mark("GET resume");
                 expect("GET resume", resumed, 302);
-                exchange(agent, "magic", code(resumed), pkce);
+                String tokens = exchange(agent, "magic", code(resumed), pkce);
                 steps.mark("POST token");
+                if (logout) {
+                    Matcher m = REFRESH.matcher(tokens);
+                    if (!m.find()) {
+                        throw new Unexpected("POST token", "no refresh_token");
+                    }
+                    HttpResponse<String> out = agent.postForm(s.base() + "/realms/magic/protocol/openid-connect/logout",
+                            "client_id", "demo-app", "refresh_token", m.group(1));
+                    steps.mark("POST logout");
+                    expect("POST logout", out, 204);
+                }
             }
         };
     }

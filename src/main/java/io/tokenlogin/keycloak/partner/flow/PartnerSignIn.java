@@ -47,6 +47,7 @@ public final class PartnerSignIn {
             ReplayGuard.release(session, realm, partner.policy(), token); // e.g. the database is briefly unreachable
             throw e;
         }
+        PartnerOrganizations.join(session, realm, partner.provider(), resolved.user());
         if (resolved.created()) {
             event.clone().event(EventType.REGISTER).user(resolved.user())
                     .detail(Details.REGISTER_METHOD, AUTH_METHOD)

@@ -26,9 +26,29 @@ public final class ReplayGuard {
             return;
         }
         long lifespan = Math.max(1, token.expiresAt().getEpochSecond() + partner.clockSkewSeconds() - now.getEpochSecond() + 1);
-        if (!TokenLoginStore.of(session, realm).putIfAbsent(TokenLoginStore.Kind.REPLAY, id(partner, token), lifespan)) {
+        if (lifespan > TokenLoginStore.Kind.REPLAY.maxSeconds()) {
+            // the store could not remember its use for as long as it stays valid (a setting from before the 7-day cap):
+            // refused rather than replayable later
+            throw new TokenRejectedException(TokenError.TOKEN_LIFETIME_EXCEEDED, "token lives longer than single use can be kept");
+        }
+        TokenLoginStore store = TokenLoginStore.of(session, realm);
+        if (store.contains(TokenLoginStore.Kind.REVOKED, id(partner, token))) {
+            throw new TokenRejectedException(TokenError.TOKEN_REPLAYED, "token was revoked by its partner");
+        }
+        if (!store.putIfAbsent(TokenLoginStore.Kind.REPLAY, id(partner, token), lifespan)) {
             throw new TokenRejectedException(TokenError.TOKEN_REPLAYED, "token was already used");
         }
+    }
+
+    /**
+     * Revokes a partner's token by its {@code jti} before it is used: its single-use entry is taken now, so the token is
+     * refused as already used; kept as long as any token of the partner could still pass the expiry check.
+     */
+    public static void revoke(KeycloakSession session, RealmModel realm, PartnerPolicy partner, String jti) {
+        // its own kind, never given back by release(), kept as long as any token (also one not valid yet) could pass
+        TokenLoginStore.of(session, realm).put(TokenLoginStore.Kind.REVOKED,
+                partner.alias() + ":" + io.tokenlogin.keycloak.partner.PartnerTokenVerifier.replayKeyOfJti(partner, jti),
+                TokenLoginStore.Kind.REVOKED.maxSeconds(), java.util.Map.of());
     }
 
     /** Gives the token back after a server-side failure (not the token's fault), so the user can simply retry. */

@@ -33,6 +33,9 @@ public class PartnerIdentityProviderFactory extends AbstractIdentityProviderFact
             .property().name(PartnerSettings.API_CLIENT).label("API client").type(ProviderConfigProperty.CLIENT_LIST_TYPE)
             .helpText("Optional: the partner backend's confidential client (service account with the role token-login-issuer) "
                     + "that may mint sign-in links for this partner's users through the partner APIs.").add()
+            .property().name(PartnerSettings.ORGANIZATION).label("Organization").type(ProviderConfigProperty.STRING_TYPE)
+            .helpText("Optional: alias of an Organization of this realm (Organizations enabled). Every user this partner signs in "
+                    + "becomes a member of it (membership is added, never removed). The organization must exist.").add()
             .property().name(PartnerPolicy.DEFAULT_REDIRECT).label("Default redirect").type(ProviderConfigProperty.STRING_TYPE)
             .helpText("Landing URL when the token has none; must match the landing client's valid redirect URIs. Empty: the client's base URL.").add()
             .property().name(PartnerPolicy.ERROR_REDIRECT).label("Error redirect").type(ProviderConfigProperty.STRING_TYPE)

@@ -56,6 +56,15 @@ public class PartnerIdpConfig extends IdentityProviderModel {
                 throw new IllegalArgumentException("API client must be a confidential client of this realm with service accounts enabled");
             }
         }
+        String organization = getConfig().get(PartnerSettings.ORGANIZATION);
+        if (organization != null && !organization.isBlank() && session != null && !importing) {
+            if (!realm.isOrganizationsEnabled()) {
+                throw new IllegalArgumentException("Organization: this realm has Organizations turned off (Realm settings → General)");
+            }
+            if (io.tokenlogin.keycloak.partner.flow.PartnerOrganizations.find(session, organization.trim()) == null) {
+                throw new IllegalArgumentException("Organization: no organization with the alias '" + organization.trim() + "' in this realm");
+            }
+        }
         if (client != null && policy.defaultRedirect() != null && session != null
                 && RedirectUtils.verifyRedirectUri(session, policy.defaultRedirect(), client) == null) {
             throw new IllegalArgumentException(PartnerSettings.label(PartnerPolicy.DEFAULT_REDIRECT)

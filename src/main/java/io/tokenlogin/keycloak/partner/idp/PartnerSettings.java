@@ -26,6 +26,8 @@ public final class PartnerSettings {
     public static final String LANDING_CLIENT = "landingClient";
     /** The confidential client whose service account may mint links for this partner's users through the partner APIs. */
     public static final String API_CLIENT = "apiClient";
+    /** Optional: the alias of a Keycloak Organization every user of this partner becomes a member of. */
+    public static final String ORGANIZATION = "organization";
     /** What Keycloak's admin API and console send in place of a stored secret. */
     public static final String MASK = "**********";
     /** Longest token lifetime an admin may allow: one week. */
