@@ -1,6 +1,7 @@
 <#-- Email magic link, step 2: "check your inbox", shows the waiting code and polls for the outcome.
      Reads magicLink.email, lifetimeSeconds, lifetimeAmount, lifetimeUnit (or the former lifetimeMinutes), code, statusUrl, continueUrl, refused, resent, resendRefused (booleans
-     optional) and canRestart (optional, default true: false hides "Use another email"). -->
+     optional), canRestart (optional, default true: false hides "Use another email"), emailCode (boolean: show the field
+     for the mailed one-time code), emailCodeLength, codeWrong, codeLocked (booleans). -->
 <#import "template.ftl" as layout>
 <#assign ml = magicLink!{}>
 <#function flag name default=false>
@@ -58,6 +59,33 @@
                     </div>
                 </div>
             </div>
+
+            <#if flag("emailCode")>
+            <form id="ml-code-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
+                <div class="${properties.kcFormGroupClass!}">
+                    <div class="${properties.kcFormGroupLabelClass!}">
+                        <label for="emailCode" class="${properties.kcFormLabelClass!}">
+                            <span class="${properties.kcFormLabelTextClass!}">${msg("magicLink.emailCodeLabel")}</span>
+                        </label>
+                    </div>
+                    <span class="${properties.kcInputClass!}<#if flag("codeWrong") || flag("codeLocked")> ${properties.kcError!}</#if>">
+                        <input id="emailCode" name="emailCode" type="text" inputmode="numeric" autocomplete="one-time-code"
+                               pattern="[0-9 ]*" maxlength="${(ml.emailCodeLength!6)?c + 4}" aria-describedby="ml-email-code-help"
+                               <#if flag("codeLocked")>disabled</#if>
+                               <#if flag("codeWrong") || flag("codeLocked")>aria-invalid="true"</#if>/>
+                    </span>
+                    <p id="ml-email-code-help" class="pf-v5-u-font-size-sm pf-v5-u-color-200">${msg("magicLink.emailCodeHelp")}</p>
+                    <#if flag("codeWrong")><p id="ml-code-wrong" class="${properties.kcInputErrorMessageClass!}" aria-live="polite">${msg("magicLink.emailCodeWrong")}</p></#if>
+                    <#if flag("codeLocked")><p id="ml-code-locked" class="${properties.kcInputErrorMessageClass!}" aria-live="polite">${msg("magicLink.emailCodeLocked")}</p></#if>
+                </div>
+                <div class="${properties.kcFormGroupClass!}">
+                    <div class="${properties.kcFormActionGroupClass!}">
+                        <button class="${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}" id="ml-code-submit" type="submit"
+                                <#if flag("codeLocked")>disabled</#if>>${msg("magicLink.emailCodeSubmit")}</button>
+                    </div>
+                </div>
+            </form>
+            </#if>
 
             <form id="ml-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
                 <div class="${properties.kcFormGroupClass!}">

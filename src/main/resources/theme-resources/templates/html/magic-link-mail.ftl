@@ -1,5 +1,5 @@
 <#import "template.ftl" as layout>
-<#-- Magic-link mail (HTML). Reads link, linkExpirationAmount and linkExpirationUnit (or the former linkExpirationMinutes), realmName, requestIp, requestBrowser; never the waiting code. With sentBy (links minted by a partner backend through the API) the intro names that partner instead.
+<#-- Magic-link mail (HTML). Reads link, linkExpirationAmount and linkExpirationUnit (or the former linkExpirationMinutes), realmName, requestIp, requestBrowser, emailCode (optional: the one-time code to type on the waiting page); never the waiting page's two-digit code. With sentBy (links minted by a partner backend through the API) the intro names that partner instead.
      Browser and IP come from whoever asked for the mail, so no message here goes through kcSanitize (it decodes
      entities first, which would let markup in them through): every text is auto-escaped, the only markup is below. -->
 <#function plain value max=200>
@@ -17,6 +17,8 @@
 <@layout.emailLayout>
 <p><#if sentBy??>${msg("magicLinkBodySentBy", plain(realmName), plain(sentBy))}<#else>${msg("magicLinkBodyIntro", plain(realmName), plain(requestBrowser), plain(requestIp, 64))}</#if></p>
 <p><a href="${link}">${msg("magicLinkBodyLink", plain(realmName))}</a></p>
+<#if emailCode??><p>${msg("magicLinkBodyCode")}</p>
+<p id="email-code" style="font-size:28px;font-weight:bold;letter-spacing:4px;font-family:monospace">${emailCode}</p></#if>
 <p>${msg("magicLinkBodyExpiry", expiry)}</p>
 <p>${msg("magicLinkBodyIgnore")}</p>
 </@layout.emailLayout>

@@ -1,5 +1,5 @@
 <#ftl output_format="plainText">
-<#-- Magic-link mail (plain text). Reads link, linkExpirationAmount and linkExpirationUnit (or the former linkExpirationMinutes), realmName, requestIp, requestBrowser; never the waiting code. With sentBy (links minted by a partner backend through the API) the intro names that partner instead. -->
+<#-- Magic-link mail (plain text). Reads link, linkExpirationAmount and linkExpirationUnit (or the former linkExpirationMinutes), realmName, requestIp, requestBrowser, emailCode (optional); never the waiting page's two-digit code. With sentBy (links minted by a partner backend through the API) the intro names that partner instead. -->
 <#function plain value max=200>
     <#local s = (value!"")?string?truncate(max)?replace(r"${", "$ {")>
     <#return s?has_content?then(s, msg("magicLinkUnknown"))>
@@ -17,6 +17,10 @@
 ${msg("magicLinkBodyAction")}
 
 ${link}
+<#if emailCode??>
+
+${msg("magicLinkBodyCode")} ${emailCode}
+</#if>
 
 ${msg("magicLinkBodyExpiry", expiry)}
 

@@ -245,6 +245,8 @@ public class TokenLoginResource {
             }
             PartnerUsers.Resolved resolved = PartnerSignIn.complete(session, realm, partner, token, now, event);
             UserSessionModel userSession = SsoSessions.open(session, realm, resolved.user(), PartnerSignIn.AUTH_METHOD);
+            // the same ACR level and AMR values as the browser flow's partner step would give (step-up for apps)
+            io.tokenlogin.keycloak.session.StepUp.record(userSession, io.tokenlogin.keycloak.session.StepUp.ofPartner(realm, partner.alias()));
             event.user(resolved.user()).session(userSession).detail(Details.USERNAME, resolved.user().getUsername()).success();
             io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.LINK, partner.alias(), "success");
             return responses.redirect(URI.create(landing));

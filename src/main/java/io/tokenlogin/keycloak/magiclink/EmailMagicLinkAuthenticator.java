@@ -24,6 +24,7 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
     static final String FORM_EMAIL = "email";
     static final String FORM_RESEND = "resend";
     static final String FORM_RESTART = "restart";
+    static final String FORM_CODE = "emailCode";
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
@@ -61,6 +62,8 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
         if (form.containsKey(FORM_RESTART) && context.getUser() == null) {
             WaitingLogin.clear(authSession);
             context.challenge(MagicLinkPages.askEmail(context, null, null));
+        } else if (form.containsKey(FORM_CODE) && authSession.getAuthNote(WaitingLogin.EMAIL) != null) {
+            typedCode(context, form.getFirst(FORM_CODE));
         } else if (form.containsKey(FORM_RESEND) && authSession.getAuthNote(WaitingLogin.EMAIL) != null) {
             if (mailQueueFull(context, null, true)) {
                 return;
@@ -107,6 +110,73 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
 
     /** When the "queue full" warning was last logged (a rate limit of the log line, not state). */
     private static final java.util.concurrent.atomic.AtomicLong lastBusyLog = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * The email code typed on the waiting page: valid as long as the newest link, single use, only in this login
+     * attempt (its hash is in this auth session, bound to the link), at most {@link MagicLinkSettings#MAX_CODE_TRIES}
+     * wrong tries (then the attempt's link and code end). The right code consumes the link (one atomic remove, as a
+     * click does), so either one used ends the other. An unknown address has a code nobody was sent: nothing matches.
+     */
+    private void typedCode(AuthenticationFlowContext context, String typed) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        long now = System.currentTimeMillis() / 1000;
+        String linkHash = authSession.getAuthNote(WaitingLogin.LINK);
+        String expected = authSession.getAuthNote(WaitingLogin.OTP);
+        if (WaitingLogin.APPROVED.equals(authSession.getAuthNote(WaitingLogin.STATE))) {
+            finish(context); // the link was confirmed meanwhile (another device): that sign-in goes on
+            return;
+        }
+        org.keycloak.events.EventBuilder event = context.getEvent().clone().event(EventType.VERIFY_EMAIL)
+                .detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID + "-code");
+        if (expected == null || linkHash == null || !WaitingLogin.PENDING.equals(WaitingLogin.state(authSession, now))) {
+            event.error("expired_code");
+            context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.LOCKED));
+            return;
+        }
+        String digits = typed == null ? "" : typed.replaceAll("[\\s-]", "");
+        boolean right = digits.matches("[0-9]{6,10}") && MagicLinkCodes.same(MagicLinkCodes.emailCodeHash(linkHash, digits), expected);
+        java.util.Map<String, String> link = right
+                ? MagicLinkStore.consume(io.tokenlogin.keycloak.store.TokenLoginStore.of(context.getSession(), context.getRealm()), linkHash).orElse(null)
+                : null;
+        if (link == null) {
+            int tries = 1 + parse(authSession.getAuthNote(WaitingLogin.OTP_TRIES));
+            authSession.setAuthNote(WaitingLogin.OTP_TRIES, Integer.toString(tries));
+            if (tries >= MagicLinkSettings.MAX_CODE_TRIES) {
+                // the attempt is over: neither this link nor its code works any more; a new mail is needed
+                MagicLinkStore.consume(io.tokenlogin.keycloak.store.TokenLoginStore.of(context.getSession(), context.getRealm()), linkHash);
+                authSession.removeAuthNote(WaitingLogin.OTP);
+                authSession.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
+                event.detail(Details.EMAIL, authSession.getAuthNote(WaitingLogin.EMAIL)).error("magic_link_code_attempts_exceeded");
+                io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(),
+                        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "code_attempts_exceeded");
+                context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.LOCKED));
+                return;
+            }
+            event.detail(Details.EMAIL, authSession.getAuthNote(WaitingLogin.EMAIL)).error("magic_link_wrong_code");
+            context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.WRONG));
+            return;
+        }
+        UserModel user = MagicLinkUsers.of(context.getSession(), context.getRealm(), link);
+        if (user == null || !user.isEnabled()) {
+            event.error(user == null ? "user_not_found" : "user_disabled");
+            authSession.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
+            context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.LOCKED));
+            return;
+        }
+        io.tokenlogin.keycloak.users.AccountTrust.emailProven(context.getSession(), context.getRealm(), user, link.get(MagicLinkStore.EMAIL), event);
+        event.user(user).success();
+        authSession.setAuthNote(WaitingLogin.USER, user.getId());
+        authSession.setAuthNote(WaitingLogin.STATE, WaitingLogin.APPROVED);
+        finish(context);
+    }
+
+    private static int parse(String value) {
+        try {
+            return value == null ? 0 : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return MagicLinkSettings.MAX_CODE_TRIES;
+        }
+    }
 
     /** The click approved this login: the approved user signs in (and must be the identified one, if any). */
     private void finish(AuthenticationFlowContext context) {

@@ -34,6 +34,15 @@ public class EmailMagicLinkAuthenticatorFactory implements AuthenticatorFactory 
             .defaultValue("60").helpText("Minimum time between two mails to one address: 0 to 3600 seconds (default 60).").add()
             .property().name(MagicLinkSettings.MAX_PER_ADDRESS).label("Max mails per address per hour").type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue("5").helpText("1 to 1000 (default 5). Over the limit the page looks the same and no mail goes out.").add()
+            .property().name(MagicLinkSettings.EMAIL_CODE).label("Email code").type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue("true").helpText("The mail also carries a one-time code to type on the waiting page (the mail is read on "
+                    + "another device). Valid as long as the link, single use, this login attempt only, 5 wrong tries end the attempt; "
+                    + "using the code or the link ends the other.").add()
+            .property().name(MagicLinkSettings.EMAIL_CODE_LENGTH).label("Email code length").type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue("6").helpText("Digits of the email code: 6 to 10 (default 6).").add()
+            .property().name(MagicLinkSettings.CODE_IN_SUBJECT).label("Code in the subject").type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue("false").helpText("Put the email code in the mail's subject too (readable on a lock screen; also by anyone "
+                    + "who sees the notification).").add()
             .property().name(MagicLinkSettings.ORGANIZATION_DOMAINS).label("Organization domains only").type(ProviderConfigProperty.STRING_TYPE)
             .helpText("Optional: * sends links only to addresses in a domain of one of the realm's organizations; an organization's "
                     + "alias, only to that organization's domains. Other addresses get the same page and no mail. Empty: every address.").add()

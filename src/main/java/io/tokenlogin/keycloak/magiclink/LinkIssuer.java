@@ -63,6 +63,8 @@ final class LinkIssuer {
         String linkHash = MagicLinkCodes.hash(secret);
         String pollSecret = MagicLinkCodes.newSecret();
         String code = MagicLinkCodes.newCode();
+        // the email code: made for every attempt (unknown addresses too: it is never mailed, so nothing matches it)
+        String emailCode = settings.emailCode() ? MagicLinkCodes.newEmailCode(settings.emailCodeLength()) : null;
         long now = System.currentTimeMillis() / 1000;
         long expires = now + settings.linkLifetimeSeconds();
 
@@ -103,6 +105,13 @@ final class LinkIssuer {
         authSession.setAuthNote(WaitingLogin.STATE, WaitingLogin.PENDING);
         authSession.setAuthNote(WaitingLogin.EXPIRES, Long.toString(expires));
         authSession.removeAuthNote(WaitingLogin.USER);
+        if (emailCode != null) {
+            authSession.setAuthNote(WaitingLogin.OTP, MagicLinkCodes.emailCodeHash(linkHash, emailCode));
+            authSession.setAuthNote(WaitingLogin.OTP_TRIES, "0");
+        } else {
+            authSession.removeAuthNote(WaitingLogin.OTP);
+            authSession.removeAuthNote(WaitingLogin.OTP_TRIES);
+        }
 
         if (refusal != null) {
             context.getEvent().clone().event(EventType.SEND_VERIFY_EMAIL)
@@ -114,7 +123,7 @@ final class LinkIssuer {
         String link = MagicLinkResource.linkUrl(session, realm, secret);
         MagicLinkMailer.sendLater(session, new MagicLinkMailer.Mail(realm.getId(), user == null ? null : user.getId(), email, link,
                 settings.linkLifetimeSeconds(), ip, browser, authSession.getParentSession().getId(), authSession.getTabId(),
-                client.getId(), client.getClientId(), linkHash));
+                client.getId(), client.getClientId(), linkHash, emailCode, settings.codeInSubject()));
         return true;
     }
 

@@ -29,6 +29,20 @@ public final class MagicLinkCodes {
     }
 
     /** 32 random bytes, base64url without padding (43 characters). */
+    /** A one-time code of {@code length} decimal digits (uniform, SecureRandom). */
+    static String newEmailCode(int length) {
+        StringBuilder code = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            code.append((char) ('0' + RANDOM.nextInt(10)));
+        }
+        return code.toString();
+    }
+
+    /** The stored form of an email code: bound to its link, so a code never matches another link's. */
+    static String emailCodeHash(String linkHash, String code) {
+        return hash(linkHash + "\n" + code);
+    }
+
     public static String newSecret() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);

@@ -31,8 +31,11 @@ final class MagicLinkMailer {
 
     /** Everything the job needs, detached from the request's session. */
     record Mail(String realmId, String userId, String email, String link, int lifetimeSeconds, String ip, String browser,
-                String rootSessionId, String tabId, String clientUuid, String clientId, String linkHash) {
+                String rootSessionId, String tabId, String clientUuid, String clientId, String linkHash,
+                String emailCode, boolean codeInSubject) {
     }
+
+    static final String SUBJECT_WITH_CODE = "magicLinkSubjectWithCode";
 
     private MagicLinkMailer() {
     }
@@ -79,7 +82,12 @@ final class MagicLinkMailer {
             attributes.put("realmName", realmName);
             attributes.put("requestIp", mail.ip() == null ? "" : mail.ip());
             attributes.put("requestBrowser", mail.browser() == null ? "" : mail.browser());
-            ThemedMail.send(s, realm, user, mail.email(), SUBJECT, List.of(realmName), TEMPLATE, attributes);
+            if (mail.emailCode() != null) {
+                attributes.put("emailCode", mail.emailCode());
+            }
+            boolean codeInSubject = mail.emailCode() != null && mail.codeInSubject();
+            ThemedMail.send(s, realm, user, mail.email(), codeInSubject ? SUBJECT_WITH_CODE : SUBJECT,
+                    codeInSubject ? List.of(realmName, mail.emailCode()) : List.of(realmName), TEMPLATE, attributes);
             event.success();
             io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "magic_link", "sent");
             return true;

@@ -60,7 +60,14 @@ final class MagicLinkPages {
     enum Resend { NONE, SENT, KEPT }
 
     /** "Check your inbox", with the waiting code and the polling handle. */
+    /** What a typed email code did: nothing typed, a wrong code (tries left), or the last try failed (attempt over). */
+    enum CodeResult { NONE, WRONG, LOCKED }
+
     static Response sent(AuthenticationFlowContext context, Resend resend) {
+        return sent(context, resend, CodeResult.NONE);
+    }
+
+    static Response sent(AuthenticationFlowContext context, Resend resend, CodeResult codeResult) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         String email = authSession.getAuthNote(WaitingLogin.EMAIL);
         String state = WaitingLogin.state(authSession, System.currentTimeMillis() / 1000);
@@ -76,6 +83,10 @@ final class MagicLinkPages {
         model.put("resent", resend == Resend.SENT);
         model.put("resendRefused", resend == Resend.KEPT);
         model.put("canRestart", context.getUser() == null);
+        model.put("emailCode", settings.emailCode() && (authSession.getAuthNote(WaitingLogin.OTP) != null || codeResult == CodeResult.LOCKED));
+        model.put("emailCodeLength", settings.emailCodeLength());
+        model.put("codeWrong", codeResult == CodeResult.WRONG);
+        model.put("codeLocked", codeResult == CodeResult.LOCKED);
         return context.form().setAttribute(ATTRIBUTE, model).createForm("magic-link-sent.ftl");
     }
 

@@ -2,7 +2,6 @@ package io.tokenlogin.keycloak.magiclink;
 
 import io.tokenlogin.keycloak.store.TokenLoginStore;
 import io.tokenlogin.keycloak.users.AccountTrust;
-import io.tokenlogin.keycloak.users.JitUsers;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -202,19 +201,6 @@ public class MagicLinkResource {
 
     /** The link's user; with createUsers, an unknown address becomes a user now, on the successful click only. */
     private UserModel user(Map<String, String> link) {
-        String userId = link.get(MagicLinkStore.USER);
-        if (userId != null) {
-            return session.users().getUserById(realm, userId);
-        }
-        String email = link.get(MagicLinkStore.EMAIL);
-        UserModel existing = session.users().getUserByEmail(realm, email);
-        if (existing != null || !Boolean.parseBoolean(link.get(MagicLinkStore.CREATE_USERS))) {
-            return existing;
-        }
-        JitUsers.createIfAbsent(session, realm, email, (tx, user) -> {
-            user.setEmail(email);
-            user.setEmailVerified(true);
-        });
-        return session.users().getUserByEmail(realm, email);
+        return MagicLinkUsers.of(session, realm, link);
     }
 }

@@ -7,7 +7,22 @@ import java.util.Map;
  */
 public record MagicLinkSettings(int linkLifetimeSeconds, boolean allowCrossDevice, boolean createUsers,
                                 int resendCooldownSeconds, int maxEmailsPerAddressPerHour, int maxEmailsPerIpPerHour,
-                                String organizationDomains) {
+                                String organizationDomains, boolean emailCode, int emailCodeLength, boolean codeInSubject) {
+
+    /** The form without the email code settings (their defaults). */
+    public MagicLinkSettings(int linkLifetimeSeconds, boolean allowCrossDevice, boolean createUsers,
+                             int resendCooldownSeconds, int maxEmailsPerAddressPerHour, int maxEmailsPerIpPerHour,
+                             String organizationDomains) {
+        this(linkLifetimeSeconds, allowCrossDevice, createUsers, resendCooldownSeconds, maxEmailsPerAddressPerHour,
+                maxEmailsPerIpPerHour, organizationDomains, true, 6, false);
+    }
+
+    /** The mail also carries a one-time code to type on the waiting page (a link opened on another device). */
+    public static final String EMAIL_CODE = "emailCode";
+    public static final String EMAIL_CODE_LENGTH = "emailCodeLength";
+    public static final String CODE_IN_SUBJECT = "codeInSubject";
+    /** Wrong codes one login attempt may type; then the attempt ends and a new mail is needed. */
+    public static final int MAX_CODE_TRIES = 5;
 
     /** The pre-organization form (no domain restriction). */
     public MagicLinkSettings(int linkLifetimeSeconds, boolean allowCrossDevice, boolean createUsers,
@@ -27,7 +42,7 @@ public record MagicLinkSettings(int linkLifetimeSeconds, boolean allowCrossDevic
     public static final String MAX_PER_ADDRESS = "maxEmailsPerAddressPerHour";
     public static final String MAX_PER_IP = "maxEmailsPerIpPerHour";
 
-    public static final MagicLinkSettings DEFAULTS = new MagicLinkSettings(300, true, false, 60, 5, 30);
+    public static final MagicLinkSettings DEFAULTS = new MagicLinkSettings(300, true, false, 60, 5, 30, "", true, 6, false);
 
     /** A setting that is not usable: the step refuses to run rather than fall back silently. */
     public static final class InvalidSettingException extends Exception {
@@ -59,7 +74,10 @@ public record MagicLinkSettings(int linkLifetimeSeconds, boolean allowCrossDevic
                 integer(config, RESEND_COOLDOWN, DEFAULTS.resendCooldownSeconds, 0, 3600),
                 integer(config, MAX_PER_ADDRESS, DEFAULTS.maxEmailsPerAddressPerHour, 1, 1000),
                 integer(config, MAX_PER_IP, DEFAULTS.maxEmailsPerIpPerHour, 1, 100000),
-                organizationDomains(config));
+                organizationDomains(config),
+                bool(config, EMAIL_CODE, true),
+                integer(config, EMAIL_CODE_LENGTH, 6, 6, 10),
+                bool(config, CODE_IN_SUBJECT, false));
     }
 
     private static String organizationDomains(Map<String, String> config) throws InvalidSettingException {

@@ -21,6 +21,9 @@ final class WaitingLogin {
     static final String STATE = "tl-ml.state";
     static final String USER = "tl-ml.user";
     static final String EXPIRES = "tl-ml.expires";
+    /** The hash of the email code (bound to the newest link), and the wrong tries so far. */
+    static final String OTP = "tl-ml.otp";
+    static final String OTP_TRIES = "tl-ml.otp-tries";
 
     static final String PENDING = "pending";
     static final String APPROVED = "approved";
@@ -57,7 +60,7 @@ final class WaitingLogin {
     }
 
     static void clear(AuthenticationSessionModel authSession) {
-        for (String note : new String[]{LINK, EMAIL, CODE, POLL, STATE, USER, EXPIRES}) {
+        for (String note : new String[]{LINK, EMAIL, CODE, POLL, STATE, USER, EXPIRES, OTP, OTP_TRIES}) {
             authSession.removeAuthNote(note);
         }
     }

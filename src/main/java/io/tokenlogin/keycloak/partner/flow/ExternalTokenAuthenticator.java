@@ -74,7 +74,7 @@ public class ExternalTokenAuthenticator implements Authenticator {
     }
 
     /** The aliases a step's config names; empty: every partner. */
-    static List<String> accepted(AuthenticatorConfigModel config) {
+    public static List<String> accepted(AuthenticatorConfigModel config) {
         String value = config == null || config.getConfig() == null ? null : config.getConfig().get(ExternalTokenAuthenticatorFactory.PARTNERS);
         if (value == null || value.isBlank()) {
             return List.of();
