@@ -141,6 +141,13 @@ public final class LoadMain {
             System.out.printf("warm-up, all scenarios at once, %d users %.0f s: %d sign-ins, %d errors%s; JIT compiler %.1f CPU-s%n", wc, warmup,
                     w.signInsInLevel(), w.errors(), w.errors() > 0 ? " " + w.errorKinds() + " " + w.errorSamples() : "", w.keycloakJitCpuSeconds());
 
+            if (args.containsKey("mail-series-only")) {
+                // diagnostic: only the 10,000-mail series, with JFR profiles of its first and last thousand
+                results.mailSeries = mailSeries(probes, agents, scenarios, out);
+                Report.write(results, out, null);
+                System.out.println(Files.readString(out.resolve("results.md")));
+                return;
+            }
             // level by level, every scenario in turn: a change in the machine's other load hits all scenarios alike
             Map<String, List<Runner.Level>> measured = new HashMap<>();
             for (int c : levels) {
@@ -232,7 +239,7 @@ public final class LoadMain {
             if (!quick) {
                 results.heap = heapPhase(probes, agents, scenarios);
                 Report.evaluateHeap(results);
-                results.mailSeries = mailSeries(probes, agents, scenarios);
+                results.mailSeries = mailSeries(probes, agents, scenarios, null);
             }
         }
         results.totalSecondsToReport = args.containsKey("started")
@@ -289,7 +296,7 @@ public final class LoadMain {
      * a sign-in grew with the mails already sent (e.g. a linear scan of send-limit slots), the last thousand would
      * cost more Keycloak CPU than the first. JIT compiler threads left out, as everywhere.
      */
-    static Results.MailSeries mailSeries(Probes probes, Agent[] agents, Scenarios scenarios) throws Exception {
+    static Results.MailSeries mailSeries(Probes probes, Agent[] agents, Scenarios scenarios, Path profileDir) throws Exception {
         int batches = 10;
         int perBatch = 1000;
         int concurrency = 8;
@@ -305,8 +312,20 @@ public final class LoadMain {
             long t = System.nanoTime();
             LongAdder errors = new LongAdder();
             long base = offset;
+            boolean profile = profileDir != null && (b == 0 || b == batches - 1);
+            if (profile) {
+                Profiler.start(probes, "tl-mail-" + b);
+            }
             long done = countedLoad(concurrency, perBatch, 300,
                     (agent, i) -> s.signIn(agent, (int) (i % concurrency), concurrency, (base + i) / concurrency, new Steps()), agents, errors);
+            if (profile) {
+                Path file = profileDir.resolve("profile-mail-" + (b + 1) + ".jfr").toAbsolutePath();
+                Files.deleteIfExists(file);
+                Profiler.stop(probes, "tl-mail-" + b, file);
+                Profiler.Profile pr = Profiler.analyse("mail series, thousand " + (b + 1), concurrency, 0, file);
+                System.out.printf("  profile of thousand %d: %d samples; by component %s%n  top: %s%n  ours: %s%n", b + 1, pr.samples(),
+                        pr.byComponentPercent(), pr.topCharged().subList(0, Math.min(12, pr.topCharged().size())), pr.topOursInclusive().subList(0, Math.min(8, pr.topOursInclusive().size())));
+            }
             offset += perBatch;
             double secs = seconds(t);
             Probes.Snapshot c1 = probes.snapshot();
@@ -402,7 +421,7 @@ public final class LoadMain {
             String key = a.substring(2);
             if (key.contains("=")) {
                 args.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
-            } else if (Set.of("quick", "publish").contains(key)) {
+            } else if (Set.of("quick", "publish", "mail-series-only").contains(key)) {
                 args.put(key, "true");
             } else {
                 args.put(key, argv[++i]);
