@@ -162,6 +162,29 @@ public class MagicLinkBrowserIT {
         checkPage(asking.driver(), "magic-link-7-used-or-expired");
     }
 
+    /**
+     * #13, a person at a real browser: the mail is read elsewhere, its code is typed into the waiting page (the
+     * field's keyboard is numeric, autocomplete one-time-code) and that browser signs in.
+     */
+    @Test
+    public void aPersonTypesTheCodeFromTheMailIntoTheWaitingPage() throws Exception {
+        UserRepresentation user = MagicRealm.newUser(realm, "typed", true);
+        PkceGenerator pkce = PkceGenerator.s256();
+        requestLink(asking.driver(), pkce, user.getEmail(), null);
+        assertTrue(mail.waitForIncomingEmail(15000, 1));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("sign-in page:\\s*([0-9]{6})")
+                .matcher(MagicLinkSteps.text(mail.getReceivedMessages()[0]));
+        assertTrue(m.find(), "the mail carries the code");
+        WebElement field = asking.driver().findElement(By.id("emailCode"));
+        assertEquals("numeric", field.getAttribute("inputmode"));
+        field.sendKeys(m.group(1));
+        asking.driver().findElement(By.id("ml-code-submit")).click();
+        new WebDriverWait(asking.driver(), Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().startsWith(oauth.getRedirectUri()));
+        String authCode = OidcClient.query(asking.driver().getCurrentUrl(), "code");
+        AccessTokenResponse tokens = oauth.accessTokenRequest(authCode).codeVerifier(pkce).send();
+        assertEquals(user.getId(), oauth.verifyIDToken(tokens.getIdToken()).getSubject());
+    }
+
     /** Accessibility basics and a phone-width layout, then a screenshot for the README. */
     private void checkPage(WebDriver browser, String name) throws Exception {
         JavascriptExecutor js = (JavascriptExecutor) browser;
