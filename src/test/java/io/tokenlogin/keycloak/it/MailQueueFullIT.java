@@ -143,6 +143,64 @@ public class MailQueueFullIT {
         assertEquals(third.getId(), known.clickAndFinish(link).getSubject());
     }
 
+    /**
+     * D12 on the API: with the one webhook thread held by a receiver that trickles and the queue of one taken, verify
+     * answers 503 + Retry-After before consuming anything, and the same call succeeds once there is room.
+     */
+    @Test
+    public void D12_aFullWebhookQueueAnswers503AndTheSameVerifyWorksLater() throws Exception {
+        org.keycloak.representations.idm.RealmRepresentation rep = realm.admin().toRepresentation();
+        rep.getAttributes().put("token-login.webhook.allow-private-targets", "true");
+        realm.admin().update(rep);
+        java.util.List<TricklingReceiver> slow = new java.util.ArrayList<>();
+        org.keycloak.representations.idm.ClientRepresentation backend = realm.admin().clients().findByClientId("partner-backend").get(0);
+        try {
+            for (int i = 0; i < 6; i++) {
+                TricklingReceiver r = new TricklingReceiver("127.0.0." + (20 + i));
+                slow.add(r);
+                backend.getRedirectUris().add(r.url());
+            }
+            realm.admin().clients().get(backend.getId()).update(backend);
+            String bearer = ApiClient.clientCredentialsToken(realm.getBaseUrl(), "partner-backend", PartnerApiIT.PARTNER_SECRET);
+            String refusedSecret = null;
+            HttpResponse<String> refused = null;
+            for (int i = 0; i < slow.size() && refused == null; i++) {
+                String email = "hook-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+                HttpResponse<String> created = ApiClient.post(realm.getBaseUrl() + "/token-login/email-confirmations", bearer,
+                        "{\"email\":\"" + email + "\",\"landingUrl\":\"http://localhost:3000/landing\",\"callbackUrl\":\"" + slow.get(i).url() + "\"}");
+                assertEquals(201, created.statusCode(), created.body());
+                assertTrue(mail.waitForIncomingEmail(10000, i + 1));
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("confirmation=([A-Za-z0-9_-]+)")
+                        .matcher(MagicLinkSteps.text(mail.getReceivedMessages()[i]));
+                assertTrue(m.find());
+                HttpResponse<String> verified = ApiClient.post(realm.getBaseUrl() + "/token-login/email-confirmations/verify", null,
+                        "{\"confirmationSecret\":\"" + m.group(1) + "\"}");
+                if (verified.statusCode() == 503) {
+                    refused = verified;
+                    refusedSecret = m.group(1);
+                } else {
+                    assertEquals(200, verified.statusCode(), verified.body());
+                }
+            }
+            assertTrue(refused != null, "with one webhook thread held and the queue of one taken, a verify is refused");
+            assertEquals("temporarily_unavailable", ApiClient.json(refused.body()).get("error").asText());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "with Retry-After");
+            // nothing was consumed: the same call works once the receivers' 5 s deadlines have freed the thread
+            long deadline = System.currentTimeMillis() + 40_000;
+            HttpResponse<String> again;
+            do {
+                Thread.sleep(1000);
+                again = ApiClient.post(realm.getBaseUrl() + "/token-login/email-confirmations/verify", null,
+                        "{\"confirmationSecret\":\"" + refusedSecret + "\"}");
+            } while (again.statusCode() == 503 && System.currentTimeMillis() < deadline);
+            assertEquals(200, again.statusCode(), "the refused confirmation was not burned: " + again.body());
+        } finally {
+            for (TricklingReceiver r : slow) {
+                r.close();
+            }
+        }
+    }
+
     private static String strip(String page, String email) {
         return page.replace(email, "EMAIL").replaceAll("(session_code|execution|tab_id|client_data)=[^&\"]+", "$1=X");
     }
