@@ -72,6 +72,9 @@ public class PartnerApiResource {
             if (!user.isEnabled()) {
                 throw ApiException.badRequest("user_disabled", "the user is disabled");
             }
+            if (JsonBodies.bool(json, "sendEmail", false) && user.getEmail() != null) {
+                mailAllowed(caller, MagicLinkCodes.normaliseEmail(user.getEmail()));
+            }
             ApiMagicLinks.Issued issued = ApiMagicLinks.issue(session, realm, user, client, redirectUri,
                     lifetime == null ? DEFAULT_LINK_LIFETIME : lifetime.intValue(), JsonBodies.bool(json, "sendEmail", false),
                     caller.client(), JsonBodies.bool(json, "replaceExisting", false));
@@ -88,6 +91,34 @@ public class PartnerApiResource {
             return ApiResponses.json(201, answer);
         } catch (ApiException e) {
             return ApiResponses.error(e);
+        }
+    }
+
+    /** Realm attributes for the partner APIs' mail limits (per address, per calling client, in any rolling hour). */
+    static final String MAILS_PER_ADDRESS = "token-login.api.mails-per-address-per-hour";
+    static final String MAILS_PER_CALLER = "token-login.api.mails-per-caller-per-hour";
+
+    /**
+     * A partner backend (or a stolen secret of one) must not turn the realm's mail server against an address or into a
+     * bulk mailer: at most {@code MAILS_PER_ADDRESS} (default 10) mails per address and {@code MAILS_PER_CALLER}
+     * (default 1000) per caller in any hour, counted like the magic-link step's limits; 429 otherwise.
+     */
+    private void mailAllowed(ApiCaller caller, String email) throws ApiException {
+        int perAddress = limit(MAILS_PER_ADDRESS, 10, 1, 1000);
+        int perCaller = limit(MAILS_PER_CALLER, 1000, 1, 100000);
+        if (email == null || !io.tokenlogin.keycloak.magiclink.SendLimits.tryAcquireForCaller(TokenLoginStore.of(session, realm),
+                realm.getId(), email, caller.client().getId(), perAddress, perCaller)) {
+            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "api", "refused");
+            throw new ApiException(429, "rate_limited", "too many mails to this address or from this caller in the last hour");
+        }
+    }
+
+    private int limit(String attribute, int fallback, int min, int max) {
+        try {
+            int value = Integer.parseInt(String.valueOf(realm.getAttribute(attribute)).trim());
+            return value < min || value > max ? fallback : value;
+        } catch (NumberFormatException e) {
+            return fallback;
         }
     }
 
@@ -211,6 +242,7 @@ public class PartnerApiResource {
             if (callback != null) {
                 stored.put(EmailConfirmations.CALLBACK, callback);
             }
+            mailAllowed(caller, email);
             ConfirmationMail.send(session, realm, email, landingWithSecret(landing, secret), lifetime);
             EmailConfirmations.save(TokenLoginStore.of(session, realm), secret, stored, lifetime);
             event(caller, "email_confirmation_created").detail(Details.EMAIL, email).success();

@@ -26,7 +26,7 @@ import java.util.Map;
  *       addresses as IPv4.</li>
  * </ul>
  */
-final class SendLimits {
+public final class SendLimits {
 
     private static final TokenLoginStore.Kind LIMIT = TokenLoginStore.Kind.SEND_LIMIT;
     private static final String NEXT = "n";
@@ -40,14 +40,29 @@ final class SendLimits {
 
     /** True when a mail may be sent now; then takes the cooldown and one slot of each limit, else takes nothing. */
     static boolean tryAcquire(TokenLoginStore store, MagicLinkSettings settings, String realmId, String email, String ip) {
+        return acquire(store, settings, realmId, email, "addr:", "ip:" + MagicLinkCodes.hash(realmId + "\n" + network(ip)));
+    }
+
+    /**
+     * The partner APIs' mail limits: per address, and per calling client instead of per network (an authenticated
+     * partner backend asking for mails to many addresses). Same rules: nothing taken unless both allow it.
+     */
+    public static boolean tryAcquireForCaller(TokenLoginStore store, String realmId, String email, String callerId,
+                                              int perAddress, int perCaller) {
+        MagicLinkSettings limits = new MagicLinkSettings(300, false, false, 0, perAddress, perCaller);
+        // its own address budget: a partner's mails never use up the address budget of the person's own sign-ins
+        return acquire(store, limits, realmId, email, "api-addr:", "api:" + MagicLinkCodes.hash(realmId + "\n" + callerId));
+    }
+
+    private static boolean acquire(TokenLoginStore store, MagicLinkSettings settings, String realmId, String email,
+                                   String addressPrefix, String bySubject) {
         String address = MagicLinkCodes.hash(realmId + "\n" + email);
-        String network = MagicLinkCodes.hash(realmId + "\n" + network(ip));
         String cooldown = "cooldown:" + address;
         if (settings.resendCooldownSeconds() > 0 && store.contains(LIMIT, cooldown)) {
             return false;
         }
-        String byAddress = "addr:" + address;
-        String byNetwork = "ip:" + network;
+        String byAddress = addressPrefix + address;
+        String byNetwork = bySubject;
         // every limit is looked at before any slot is taken: a refused request takes no one's budget
         if (!hasRoom(store, byAddress, settings.maxEmailsPerAddressPerHour())
                 || !hasRoom(store, byNetwork, settings.maxEmailsPerIpPerHour())) {

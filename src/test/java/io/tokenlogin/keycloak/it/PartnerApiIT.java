@@ -158,6 +158,33 @@ public class PartnerApiIT {
         return browser;
     }
 
+    /** L6: the realm's SMTP cannot be turned against an address through the partner APIs: 429 past the hourly limit. */
+    @Test
+    public void L6_confirmationMailsToOneAddressAreLimited() throws Exception {
+        org.keycloak.representations.idm.RealmRepresentation rep = realm.admin().toRepresentation();
+        rep.getAttributes().put("token-login.api.mails-per-address-per-hour", "2");
+        realm.admin().update(rep);
+        try {
+            String email = "bombed-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+            String body = "{\"email\":\"" + email + "\",\"landingUrl\":\"http://localhost:3000/landing\"}";
+            assertEquals(201, ApiClient.post(api("email-confirmations"), token(), body).statusCode());
+            assertEquals(201, ApiClient.post(api("email-confirmations"), token(), body).statusCode());
+            assertJsonError(ApiClient.post(api("email-confirmations"), token(), body), 429, "rate_limited");
+            assertTrue(mail.waitForIncomingEmail(10000, 2));
+            Thread.sleep(1000);
+            assertEquals(2, java.util.Arrays.stream(mail.getReceivedMessages()).filter(m -> {
+                try {
+                    return email.equals(m.getAllRecipients()[0].toString());
+                } catch (Exception e) {
+                    return false;
+                }
+            }).count(), "no third mail");
+        } finally {
+            rep.getAttributes().put("token-login.api.mails-per-address-per-hour", ""); // blank: the default (10)
+            realm.admin().update(rep);
+        }
+    }
+
     /** #13: a minted link has an id; its caller revokes it before use and the link's page says it was withdrawn. */
     @Test
     public void aMintedLinkCanBeRevokedByItsCallerOnly() {

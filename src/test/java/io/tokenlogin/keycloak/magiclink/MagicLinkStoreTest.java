@@ -173,6 +173,26 @@ class MagicLinkStoreTest {
                 "and the budget of 30 still holds (the concurrent one plus 29)");
     }
 
+    /** L6: the partner APIs' mails are limited per address and per caller, and never use the step's address budget. */
+    @Test
+    void L6_apiMailsAreLimitedPerAddressAndCallerAndLeaveThePersonsOwnBudgetAlone() {
+        MemoryStore store = new MemoryStore();
+        TokenLoginStore realm = TokenLoginStore.of(store, "realm");
+        for (int i = 0; i < 3; i++) {
+            assertTrue(SendLimits.tryAcquireForCaller(realm, "realm", "victim@x.example", "caller-a", 3, 100), "API mail " + (i + 1));
+        }
+        assertFalse(SendLimits.tryAcquireForCaller(realm, "realm", "victim@x.example", "caller-a", 3, 100), "the address limit of the API");
+        MagicLinkSettings step = new MagicLinkSettings(300, true, false, 0, 5, 30);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(SendLimits.tryAcquire(realm, step, "realm", "victim@x.example", "10.1.1." + i), "the person's own link " + (i + 1));
+        }
+        for (int i = 0; i < 4; i++) {
+            assertTrue(SendLimits.tryAcquireForCaller(realm, "realm", "user" + i + "@x.example", "caller-b", 3, 4));
+        }
+        assertFalse(SendLimits.tryAcquireForCaller(realm, "realm", "other@x.example", "caller-b", 3, 4), "the caller's hourly budget");
+        assertTrue(SendLimits.tryAcquireForCaller(realm, "realm", "other@x.example", "caller-c", 3, 4), "another caller has its own");
+    }
+
     /** A memory store that counts its operations. */
     static final class CountingStore extends MemoryStore {
         long ops;
