@@ -28,16 +28,20 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
-        if (misconfigured(context)) {
-            return;
+        MagicLinkSettings settings = validSettings(context);
+        if (settings != null) {
+            authenticate(context, settings);
         }
+    }
+
+    private void authenticate(AuthenticationFlowContext context, MagicLinkSettings settings) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         if (WaitingLogin.APPROVED.equals(authSession.getAuthNote(WaitingLogin.STATE))) {
             finish(context);
             return;
         }
         if (authSession.getAuthNote(WaitingLogin.LINK) != null) {
-            context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE));
+            context.challenge(MagicLinkPages.sent(context, settings, MagicLinkPages.Resend.NONE));
             return;
         }
         UserModel identified = context.getUser();
@@ -45,8 +49,8 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
             if (mailQueueFull(context, null, false)) {
                 return;
             }
-            LinkIssuer.issue(context, settings(context), normalisedEmailOf(identified), identified);
-            context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE));
+            LinkIssuer.issue(context, settings, normalisedEmailOf(identified), identified);
+            context.challenge(MagicLinkPages.sent(context, settings, MagicLinkPages.Resend.NONE));
             return;
         }
         context.challenge(MagicLinkPages.askEmail(context, null, null));
@@ -54,7 +58,8 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
 
     @Override
     public void action(AuthenticationFlowContext context) {
-        if (misconfigured(context)) {
+        MagicLinkSettings settings = validSettings(context);
+        if (settings == null) {
             return;
         }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
@@ -63,13 +68,13 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
             WaitingLogin.clear(authSession);
             context.challenge(MagicLinkPages.askEmail(context, null, null));
         } else if (form.containsKey(FORM_CODE) && authSession.getAuthNote(WaitingLogin.EMAIL) != null) {
-            typedCode(context, form.getFirst(FORM_CODE));
+            typedCode(context, settings, form.getFirst(FORM_CODE));
         } else if (form.containsKey(FORM_RESEND) && authSession.getAuthNote(WaitingLogin.EMAIL) != null) {
             if (mailQueueFull(context, null, true)) {
                 return;
             }
-            boolean issued = LinkIssuer.issue(context, settings(context), authSession.getAuthNote(WaitingLogin.EMAIL), context.getUser());
-            context.challenge(MagicLinkPages.sent(context, issued ? MagicLinkPages.Resend.SENT : MagicLinkPages.Resend.KEPT));
+            boolean issued = LinkIssuer.issue(context, settings, authSession.getAuthNote(WaitingLogin.EMAIL), context.getUser());
+            context.challenge(MagicLinkPages.sent(context, settings, issued ? MagicLinkPages.Resend.SENT : MagicLinkPages.Resend.KEPT));
         } else if (form.containsKey(FORM_EMAIL) && context.getUser() == null) {
             String email = MagicLinkCodes.normaliseEmail(form.getFirst(FORM_EMAIL));
             if (email == null) {
@@ -81,10 +86,10 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
             if (mailQueueFull(context, email, false)) {
                 return;
             }
-            LinkIssuer.issue(context, settings(context), email, null);
-            context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE));
+            LinkIssuer.issue(context, settings, email, null);
+            context.challenge(MagicLinkPages.sent(context, settings, MagicLinkPages.Resend.NONE));
         } else {
-            authenticate(context);
+            authenticate(context, settings);
         }
     }
 
@@ -117,7 +122,7 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
      * wrong tries (then the attempt's link and code end). The right code consumes the link (one atomic remove, as a
      * click does), so either one used ends the other. An unknown address has a code nobody was sent: nothing matches.
      */
-    private void typedCode(AuthenticationFlowContext context, String typed) {
+    private void typedCode(AuthenticationFlowContext context, MagicLinkSettings settings, String typed) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         long now = System.currentTimeMillis() / 1000;
         String linkHash = authSession.getAuthNote(WaitingLogin.LINK);
@@ -130,7 +135,7 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
                 .detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID + "-code");
         if (expected == null || linkHash == null || !WaitingLogin.PENDING.equals(WaitingLogin.state(authSession, now))) {
             event.error("expired_code");
-            context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.LOCKED));
+            context.challenge(MagicLinkPages.sent(context, settings, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.LOCKED));
             return;
         }
         String digits = typed == null ? "" : typed.replaceAll("[\\s-]", "");
@@ -149,18 +154,18 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
                 event.detail(Details.EMAIL, authSession.getAuthNote(WaitingLogin.EMAIL)).error("magic_link_code_attempts_exceeded");
                 io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(),
                         io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "code_attempts_exceeded");
-                context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.LOCKED));
+                context.challenge(MagicLinkPages.sent(context, settings, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.LOCKED));
                 return;
             }
             event.detail(Details.EMAIL, authSession.getAuthNote(WaitingLogin.EMAIL)).error("magic_link_wrong_code");
-            context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.WRONG));
+            context.challenge(MagicLinkPages.sent(context, settings, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.WRONG));
             return;
         }
         UserModel user = MagicLinkUsers.of(context.getSession(), context.getRealm(), link);
         if (user == null || !user.isEnabled()) {
             event.error(user == null ? "user_not_found" : "user_disabled");
             authSession.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
-            context.challenge(MagicLinkPages.sent(context, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.LOCKED));
+            context.challenge(MagicLinkPages.sent(context, settings, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.LOCKED));
             return;
         }
         io.tokenlogin.keycloak.users.AccountTrust.emailProven(context.getSession(), context.getRealm(), user, link.get(MagicLinkStore.EMAIL), event);
@@ -198,15 +203,6 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
         io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "success");
     }
 
-    /** The step's settings; only called after {@link #misconfigured} let the request through. */
-    static MagicLinkSettings settings(AuthenticationFlowContext context) {
-        try {
-            return MagicLinkSettings.from(config(context));
-        } catch (MagicLinkSettings.InvalidSettingException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
     private static java.util.Map<String, String> config(AuthenticationFlowContext context) {
         return context.getAuthenticatorConfig() == null ? null : context.getAuthenticatorConfig().getConfig();
     }
@@ -214,9 +210,10 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
     /**
      * Keycloak has no save-time check for a step's settings: an invalid value (e.g. {@code linkLifetime=abc}) stops
      * the step here — never a silent default — with a log line and an error event naming the setting, and a themed
-     * "this sign-in method is misconfigured" page (other ways to sign in stay offered).
+     * "this sign-in method is misconfigured" page (other ways to sign in stay offered). Read once per request; null
+     * when the step does not run.
      */
-    private static boolean misconfigured(AuthenticationFlowContext context) {
+    private static MagicLinkSettings validSettings(AuthenticationFlowContext context) {
         try {
             MagicLinkSettings settings = MagicLinkSettings.from(config(context));
             String organization = settings.organizationDomains();
@@ -231,7 +228,7 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
                             MagicLinkSettings.ORGANIZATION_DOMAINS + " names no organization of this realm: '" + organization + "'");
                 }
             }
-            return false;
+            return settings;
         } catch (MagicLinkSettings.InvalidSettingException e) {
             String alias = context.getAuthenticatorConfig() == null ? "" : context.getAuthenticatorConfig().getAlias();
             LOG.errorf("The email-magic-link step (config '%s') of realm '%s' is misconfigured and does not run: %s",
@@ -242,7 +239,7 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
             io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "misconfigured");
             context.failureChallenge(org.keycloak.authentication.AuthenticationFlowError.INTERNAL_ERROR,
                     MagicLinkPages.misconfigured(context));
-            return true;
+            return null;
         }
     }
 

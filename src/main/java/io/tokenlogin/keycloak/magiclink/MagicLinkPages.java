@@ -59,19 +59,18 @@ final class MagicLinkPages {
     /** What a "send a new link" did: nothing asked, a new link sent, or refused by a limit (the previous link kept). */
     enum Resend { NONE, SENT, KEPT }
 
-    /** "Check your inbox", with the waiting code and the polling handle. */
     /** What a typed email code did: nothing typed, a wrong code (tries left), or the last try failed (attempt over). */
     enum CodeResult { NONE, WRONG, LOCKED }
 
-    static Response sent(AuthenticationFlowContext context, Resend resend) {
-        return sent(context, resend, CodeResult.NONE);
+    static Response sent(AuthenticationFlowContext context, MagicLinkSettings settings, Resend resend) {
+        return sent(context, settings, resend, CodeResult.NONE);
     }
 
-    static Response sent(AuthenticationFlowContext context, Resend resend, CodeResult codeResult) {
+    /** "Check your inbox", with the waiting code, the email-code field and the polling handle. */
+    static Response sent(AuthenticationFlowContext context, MagicLinkSettings settings, Resend resend, CodeResult codeResult) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         String email = authSession.getAuthNote(WaitingLogin.EMAIL);
         String state = WaitingLogin.state(authSession, System.currentTimeMillis() / 1000);
-        MagicLinkSettings settings = EmailMagicLinkAuthenticator.settings(context);
         Map<String, Object> model = new HashMap<>();
         // an identified user did not type the address: show it masked
         model.put("email", context.getUser() != null ? mask(email) : email);
