@@ -30,7 +30,7 @@ public final class PartnerOrganizations {
         }
         try {
             return organizations.getByAlias(alias); // one indexed lookup (on every partner sign-in and email-form post)
-        } catch (NoSuchMethodError olderServer) {
+        } catch (IncompatibleClassChangeError olderServer) {
             // a Keycloak before 26.7 has no getByAlias: look through the realm's organizations
             return organizations.getAllStream().filter(o -> alias.equals(o.getAlias())).findFirst().orElse(null);
         }
