@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.api;
 
+import io.tokenlogin.keycloak.metrics.TokenLoginMetrics;
 import io.tokenlogin.keycloak.mail.Durations;
 import io.tokenlogin.keycloak.mail.ThemedMail;
 import org.keycloak.email.EmailException;
@@ -29,9 +30,9 @@ final class ConfirmationMail {
         Durations.put(attributes, "linkExpiration", lifetime);
         try {
             ThemedMail.send(session, realm, user, email, SUBJECT, List.of(realmName), TEMPLATE, attributes);
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "confirmation", "sent");
+            TokenLoginMetrics.mail(realm.getName(), "confirmation", "sent");
         } catch (EmailException e) {
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "confirmation", "failed");
+            TokenLoginMetrics.mail(realm.getName(), "confirmation", "failed");
             throw new ApiException(502, "email_send_failed", "the confirmation email could not be sent");
         }
     }

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.api;
 
+import io.tokenlogin.keycloak.metrics.TokenLoginMetrics;
 import io.tokenlogin.keycloak.store.TokenLoginStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenlogin.keycloak.magiclink.ApiMagicLinks;
@@ -108,7 +109,7 @@ public class PartnerApiResource {
         int perCaller = limit(MAILS_PER_CALLER, 1000, 1, 100000);
         if (email == null || !io.tokenlogin.keycloak.magiclink.SendLimits.tryAcquireForCaller(TokenLoginStore.of(session, realm),
                 realm.getId(), email, caller.client().getId(), perAddress, perCaller)) {
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "api", "refused");
+            TokenLoginMetrics.mail(realm.getName(), "api", "refused");
             throw new ApiException(429, "rate_limited", "too many mails to this address or from this caller in the last hour");
         }
     }

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.delivery;
 
+import io.tokenlogin.keycloak.metrics.TokenLoginMetrics;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.ArrayBlockingQueue;
@@ -45,7 +46,7 @@ public final class DeliveryPools {
     public static synchronized void start(Sizes sizes) {
         if (current == null) {
             current = new DeliveryPools(sizes);
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.gauges(() -> get().mail.getQueue().size(), () -> get().webhooks.getQueue().size());
+            TokenLoginMetrics.gauges(() -> get().mail.getQueue().size(), () -> get().webhooks.getQueue().size());
             LOG.infof("Delivery pools: mail %d threads / %d queued, webhooks %d threads / %d queued, %d per target",
                     sizes.mailThreads(), sizes.mailQueue(), sizes.webhookThreads(), sizes.webhookQueue(), sizes.perTarget());
         }

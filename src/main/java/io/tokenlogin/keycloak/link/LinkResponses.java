@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.link;
 
+import io.tokenlogin.keycloak.metrics.TokenLoginMetrics;
 import io.tokenlogin.keycloak.partner.PartnerPolicy;
 import io.tokenlogin.keycloak.partner.TokenRejectedException;
 import io.tokenlogin.keycloak.partner.flow.ErrorMessages;
@@ -46,7 +47,7 @@ final class LinkResponses {
 
     Response failure(PartnerPolicy partner, TokenRejectedException e) {
         event.event(EventType.LOGIN_ERROR).error(e.error().code());
-        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.LINK,
+        TokenLoginMetrics.signIn(realm.getName(), TokenLoginMetrics.Path.LINK,
                 partner == null ? null : partner.alias(), e.error().code());
         Response toPartner = toErrorRedirect(partner, e.error().code());
         if (toPartner != null) {
@@ -75,7 +76,7 @@ final class LinkResponses {
     /** Not a top-level navigation (an image, script, fetch or frame): nothing consumed, no session touched. */
     Response notNavigation() {
         event.event(EventType.LOGIN_ERROR).detail(Details.REASON, "not_a_top_level_navigation").error("invalid_request");
-        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.LINK, null, "not_a_navigation");
+        TokenLoginMetrics.signIn(realm.getName(), TokenLoginMetrics.Path.LINK, null, "not_a_navigation");
         TokenTransport.noStore(session.getContext().getHttpResponse());
         return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, "tokenLogin.error.invalid_request");
     }
@@ -83,7 +84,7 @@ final class LinkResponses {
     /** A server-side fault: the partner's error page (error=temporarily_unavailable) or a themed 503 asking to retry. */
     Response unavailable(PartnerPolicy partner, RuntimeException cause) {
         LOG.warnf("Partner sign-in failed on the server side: %s", cause.getClass().getName());
-        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.LINK,
+        TokenLoginMetrics.signIn(realm.getName(), TokenLoginMetrics.Path.LINK,
                 partner == null ? null : partner.alias(), UNAVAILABLE);
         try {
             event.event(EventType.LOGIN_ERROR).detail(Details.REASON, cause.getClass().getSimpleName()).error(UNAVAILABLE);

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.link;
 
+import io.tokenlogin.keycloak.metrics.TokenLoginMetrics;
 import io.tokenlogin.keycloak.session.SsoSessions;
 import io.tokenlogin.keycloak.magiclink.MagicLinkResource;
 import io.tokenlogin.keycloak.partner.PartnerTokenVerifier;
@@ -248,7 +249,7 @@ public class TokenLoginResource {
             // the same ACR level and AMR values as the browser flow's partner step would give (step-up for apps)
             io.tokenlogin.keycloak.session.StepUp.record(userSession, io.tokenlogin.keycloak.session.StepUp.ofPartner(realm, partner.alias()));
             event.user(resolved.user()).session(userSession).detail(Details.USERNAME, resolved.user().getUsername()).success();
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.LINK, partner.alias(), "success");
+            TokenLoginMetrics.signIn(realm.getName(), TokenLoginMetrics.Path.LINK, partner.alias(), "success");
             return responses.redirect(URI.create(landing));
         } catch (TokenRejectedException e) {
             // a token that failed before its partner was known still names one: its error page shows the failure

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.metrics.TokenLoginMetrics;
 import io.tokenlogin.keycloak.store.TokenLoginStore;
 import io.tokenlogin.keycloak.mail.Durations;
 import io.tokenlogin.keycloak.session.SsoSessions;
@@ -129,11 +130,11 @@ public final class ApiMagicLinks {
         try {
             ThemedMail.send(session, realm, user, user.getEmail(), MagicLinkMailer.SUBJECT, List.of(realmName),
                     MagicLinkMailer.TEMPLATE, attributes);
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "api_link", "sent");
+            TokenLoginMetrics.mail(realm.getName(), "api_link", "sent");
             return true;
         } catch (EmailException e) {
             LOG.warnf("Could not mail an API magic link in realm %s: %s", realm.getName(), MagicLinkMailer.failure(e));
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "api_link", "failed");
+            TokenLoginMetrics.mail(realm.getName(), "api_link", "failed");
             return false;
         }
     }
@@ -178,12 +179,12 @@ public final class ApiMagicLinks {
         if (user == null || !user.isEnabled() || client == null || !client.isEnabled()) {
             String error = user == null ? "user_not_found" : !user.isEnabled() ? "user_disabled" : "client_disabled";
             event.error(error);
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.API_LINK, client == null ? null : client.getClientId(), error);
+            TokenLoginMetrics.signIn(realm.getName(), TokenLoginMetrics.Path.API_LINK, client == null ? null : client.getClientId(), error);
             return MagicLinkPages.expired(session, "denied", null);
         }
         if (io.tokenlogin.keycloak.api.ApiCaller.privileged(realm, user) || user.getServiceAccountClientLink() != null) {
             event.error("user_privileged"); // became an administrator after the link was minted
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.API_LINK, client.getClientId(), "user_privileged");
+            TokenLoginMetrics.signIn(realm.getName(), TokenLoginMetrics.Path.API_LINK, client.getClientId(), "user_privileged");
             return MagicLinkPages.expired(session, "denied", null);
         }
         if (Boolean.parseBoolean(link.get(VERIFY_EMAIL))) {
@@ -191,7 +192,7 @@ public final class ApiMagicLinks {
         }
         UserSessionModel userSession = SsoSessions.open(session, realm, user, "token-login-api-link");
         event.user(user).session(userSession).detail(Details.REDIRECT_URI, link.get(REDIRECT_URI)).success();
-        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.API_LINK, client.getClientId(), "success");
+        TokenLoginMetrics.signIn(realm.getName(), TokenLoginMetrics.Path.API_LINK, client.getClientId(), "success");
         MagicLinkPages.noStore(session);
         return Response.seeOther(URI.create(link.get(REDIRECT_URI))).build();
     }

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.metrics.TokenLoginMetrics;
 import io.tokenlogin.keycloak.delivery.DeliveryPools;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -152,8 +153,8 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
                 authSession.removeAuthNote(WaitingLogin.OTP);
                 authSession.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
                 event.detail(Details.EMAIL, authSession.getAuthNote(WaitingLogin.EMAIL)).error("magic_link_code_attempts_exceeded");
-                io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(),
-                        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "code_attempts_exceeded");
+                TokenLoginMetrics.signIn(context.getRealm().getName(),
+                        TokenLoginMetrics.Path.MAGIC_LINK, "none", "code_attempts_exceeded");
                 context.challenge(MagicLinkPages.sent(context, settings, MagicLinkPages.Resend.NONE, MagicLinkPages.CodeResult.LOCKED));
                 return;
             }
@@ -192,7 +193,7 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
         UserModel identified = context.getUser();
         if (user == null || !user.isEnabled() || (identified != null && !identified.getId().equals(user.getId()))) {
             context.getEvent().error("user_not_found");
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "user_not_found");
+            TokenLoginMetrics.signIn(context.getRealm().getName(), TokenLoginMetrics.Path.MAGIC_LINK, "none", "user_not_found");
             context.challenge(MagicLinkPages.askEmail(context, null, new FormMessage(null, "magicLink.reason.denied")));
             return;
         }
@@ -200,7 +201,7 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
                 .detail(Details.USERNAME, user.getUsername());
         context.setUser(user);
         context.success();
-        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "success");
+        TokenLoginMetrics.signIn(context.getRealm().getName(), TokenLoginMetrics.Path.MAGIC_LINK, "none", "success");
     }
 
     private static java.util.Map<String, String> config(AuthenticationFlowContext context) {
@@ -236,7 +237,7 @@ public class EmailMagicLinkAuthenticator implements Authenticator {
             context.getEvent().detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
                     .detail("authenticator_config", alias).detail("setting", e.setting()).detail(Details.REASON, e.getMessage())
                     .error("misconfigured");
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "misconfigured");
+            TokenLoginMetrics.signIn(context.getRealm().getName(), TokenLoginMetrics.Path.MAGIC_LINK, "none", "misconfigured");
             context.failureChallenge(org.keycloak.authentication.AuthenticationFlowError.INTERNAL_ERROR,
                     MagicLinkPages.misconfigured(context));
             return null;

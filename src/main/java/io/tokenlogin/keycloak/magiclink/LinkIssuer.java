@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.metrics.TokenLoginMetrics;
 import io.tokenlogin.keycloak.store.TokenLoginStore;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.events.Details;
@@ -48,7 +49,7 @@ final class LinkIssuer {
             context.getEvent().clone().event(EventType.SEND_VERIFY_EMAIL)
                     .detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
                     .detail(Details.EMAIL, email).error("rate_limited");
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "magic_link", "refused");
+            TokenLoginMetrics.mail(realm.getName(), "magic_link", "refused");
             return false; // the pending link stays the attempt's newest link
         }
         authSession.setAuthNote(WaitingLogin.ISSUED, Integer.toString(issuedBefore + 1));
@@ -117,7 +118,7 @@ final class LinkIssuer {
             context.getEvent().clone().event(EventType.SEND_VERIFY_EMAIL)
                     .detail(Details.AUTH_METHOD, EmailMagicLinkAuthenticatorFactory.PROVIDER_ID)
                     .detail(Details.EMAIL, email).error(refusal);
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "magic_link", "refused");
+            TokenLoginMetrics.mail(realm.getName(), "magic_link", "refused");
             return true;
         }
         String link = MagicLinkResource.linkUrl(session, realm, secret);

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.metrics.TokenLoginMetrics;
 import io.tokenlogin.keycloak.mail.Durations;
 import io.tokenlogin.keycloak.mail.ThemedMail;
 import org.jboss.logging.Logger;
@@ -89,12 +90,12 @@ final class MagicLinkMailer {
             ThemedMail.send(s, realm, user, mail.email(), codeInSubject ? SUBJECT_WITH_CODE : SUBJECT,
                     codeInSubject ? List.of(realmName, mail.emailCode()) : List.of(realmName), TEMPLATE, attributes);
             event.success();
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "magic_link", "sent");
+            TokenLoginMetrics.mail(realm.getName(), "magic_link", "sent");
             return true;
         } catch (EmailException e) {
             LOG.warnf("Could not send a magic-link mail in realm %s: %s", realm.getName(), failure(e));
             event.detail(Details.REASON, "smtp").error("email_send_failed");
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.mail(realm.getName(), "magic_link", "failed");
+            TokenLoginMetrics.mail(realm.getName(), "magic_link", "failed");
             return false;
         }
     }

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.magiclink;
 
+import io.tokenlogin.keycloak.metrics.TokenLoginMetrics;
 import io.tokenlogin.keycloak.store.TokenLoginStore;
 import io.tokenlogin.keycloak.users.AccountTrust;
 import jakarta.ws.rs.FormParam;
@@ -104,8 +105,8 @@ public class MagicLinkResource {
         }
         Map<String, String> link = MagicLinkStore.consume(store, hash).orElse(null);
         if (link == null) {
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(),
-                    io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "link_used_or_expired");
+            TokenLoginMetrics.signIn(realm.getName(),
+                    TokenLoginMetrics.Path.MAGIC_LINK, "none", "link_used_or_expired");
             return gone(hash);
         }
         if (ApiMagicLinks.isApiLink(link)) {
@@ -118,35 +119,30 @@ public class MagicLinkResource {
                 link.get(MagicLinkStore.TAB), link.get(MagicLinkStore.CLIENT));
         String restart = link.get(MagicLinkStore.RESTART_URL);
         if (waiting == null) {
-            event.error("expired_code");
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "expired_code");
+            refused(event, "expired_code");
             return MagicLinkPages.expired(session, "expired", restart);
         }
         event.client(waiting.getClient());
         if (!hash.equals(waiting.getAuthNote(WaitingLogin.LINK))) {
-            event.error("magic_link_superseded");
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "magic_link_superseded");
+            refused(event, "magic_link_superseded");
             return MagicLinkPages.expired(session, "superseded", restart);
         }
         boolean sameBrowser = sameBrowser(link);
         if (!sameBrowser) {
             if (!Boolean.parseBoolean(link.get(MagicLinkStore.CROSS_DEVICE))) {
-                event.error("magic_link_other_device");
-                io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "magic_link_other_device");
+                refused(event, "magic_link_other_device");
                 waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
                 return MagicLinkPages.expired(session, "denied", null);
             }
             if (!MagicLinkCodes.same(choice, link.get(MagicLinkStore.CODE))) {
-                event.error("magic_link_wrong_code");
-                io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", "magic_link_wrong_code");
+                refused(event, "magic_link_wrong_code");
                 waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
                 return MagicLinkPages.expired(session, "refused", null);
             }
         }
         UserModel user = user(link);
         if (user == null || !user.isEnabled()) {
-            event.error(user == null ? "user_not_found" : "user_disabled");
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.MAGIC_LINK, "none", user == null ? "user_not_found" : "user_disabled");
+            refused(event, user == null ? "user_not_found" : "user_disabled");
             waiting.setAuthNote(WaitingLogin.STATE, WaitingLogin.REFUSED);
             return MagicLinkPages.expired(session, "denied", null);
         }
@@ -179,6 +175,12 @@ public class MagicLinkResource {
             }
         }
         return Response.ok(Map.of("status", state), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** A refused click: its error event and its sign-in metric, with the same code. */
+    private void refused(EventBuilder event, String error) {
+        event.error(error);
+        TokenLoginMetrics.signIn(realm.getName(), TokenLoginMetrics.Path.MAGIC_LINK, "none", error);
     }
 
     /** The link is gone: used (remembered by its marker), or expired, or never existed. */

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.partner.flow;
 
+import io.tokenlogin.keycloak.metrics.TokenLoginMetrics;
 import io.tokenlogin.keycloak.partner.PartnerTokenVerifier;
 import io.tokenlogin.keycloak.partner.TokenError;
 import io.tokenlogin.keycloak.partner.TokenRejectedException;
@@ -109,7 +110,7 @@ public class ExternalTokenAuthenticator implements Authenticator {
         context.getAuthenticationSession().setAuthNote(PartnerSignIn.DETAIL_PARTNER, partner.alias());
         context.setUser(user);
         context.success();
-        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(realm.getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.FLOW_STEP, partner.alias(), "success");
+        TokenLoginMetrics.signIn(realm.getName(), TokenLoginMetrics.Path.FLOW_STEP, partner.alias(), "success");
     }
 
     private void fail(AuthenticationFlowContext context, PartnerDirectory.Partner partner, TokenTransport transport, TokenError error) {
@@ -127,7 +128,7 @@ public class ExternalTokenAuthenticator implements Authenticator {
             return;
         }
         context.getEvent().error(error.code());
-        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.signIn(context.getRealm().getName(), io.tokenlogin.keycloak.metrics.TokenLoginMetrics.Path.FLOW_STEP, partner == null ? null : partner.alias(), error.code());
+        TokenLoginMetrics.signIn(context.getRealm().getName(), TokenLoginMetrics.Path.FLOW_STEP, partner == null ? null : partner.alias(), error.code());
         Response page = context.form()
                 .setError(ErrorMessages.key(error))
                 .createErrorPage(Response.Status.fromStatusCode(error.httpStatus()));

@@ -1,5 +1,6 @@
 package io.tokenlogin.keycloak.webhook.outbox;
 
+import io.tokenlogin.keycloak.metrics.TokenLoginMetrics;
 import io.tokenlogin.keycloak.delivery.DeliveryPools;
 import io.tokenlogin.keycloak.tx.AfterCommit;
 import io.tokenlogin.keycloak.webhook.TargetGuard;
@@ -59,7 +60,7 @@ public final class WebhookOutbox {
     /** One timer tick on this node: schedule due rows, now and then clean up old ones. */
     public static void tick(KeycloakSessionFactory factory, boolean cleanup, boolean count) {
         if (count) {
-            io.tokenlogin.keycloak.metrics.TokenLoginMetrics.pendingWebhooks(KeycloakModelUtils.runJobInTransactionWithResult(factory,
+            TokenLoginMetrics.pendingWebhooks(KeycloakModelUtils.runJobInTransactionWithResult(factory,
                     s -> em(s).createNamedQuery("tlOutboxPending", Long.class).getSingleResult()));
         }
         List<Object[]> due = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> em(s)
@@ -98,7 +99,7 @@ public final class WebhookOutbox {
                 new io.tokenlogin.keycloak.webhook.WebhookKeys.Signed(row.getSignature(), row.getKeyId()), row.getId(), allowPrivate);
         long started = System.nanoTime();
         int status = WebhookDelivery.attemptOnce(webhook);
-        io.tokenlogin.keycloak.metrics.TokenLoginMetrics.webhookAttempt(status, System.nanoTime() - started);
+        TokenLoginMetrics.webhookAttempt(status, System.nanoTime() - started);
         KeycloakModelUtils.runJobInTransaction(factory, s -> record(s, id, status));
     }
 
