@@ -97,12 +97,12 @@ if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
   (cd "$WORK" && unzip -q -o "keycloak-quarkus-dist-$KC_VERSION.zip" && rm -f "keycloak-quarkus-dist-$KC_VERSION.zip")
 fi
 # kc.sh build only when the JAR's content changed since the last build of this copy
-STAMP="$(unzip -p "$JAR" | sha256sum | cut -c1-64) --db=postgres"
+STAMP="$(unzip -p "$JAR" | sha256sum | cut -c1-64) --db=postgres --metrics-enabled=true"
 if [ "$(cat "$KC_HOME/.bench-build" 2>/dev/null)" != "$STAMP" ]; then
-  echo "kc.sh build --db=postgres (production build with the extension) ..."
+  echo "kc.sh build --db=postgres --metrics-enabled=true (production build with the extension) ..."
   rm -f "$KC_HOME"/providers/*.jar "$KC_HOME/.bench-build"
   cp "$JAR" "$KC_HOME/providers/keycloak-token-login.jar"
-  if ! "$KC_HOME/bin/kc.sh" build --db=postgres > "$WORK/kc-build.log" 2>&1; then
+  if ! "$KC_HOME/bin/kc.sh" build --db=postgres --metrics-enabled=true > "$WORK/kc-build.log" 2>&1; then
     tail -n 40 "$WORK/kc-build.log" >&2
     exit 1
   fi
@@ -159,7 +159,7 @@ echo "Keycloak is up after $(( $(date +%s) - up )) s (java pid $KC_JAVA)."
 java -Xms128m -Xmx1g -XX:+UseSerialGC -Djava.awt.headless=true -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CLASSPATH_BENCH" \
   io.tokenlogin.keycloak.bench.load.LoadMain \
   --base "http://127.0.0.1:$HTTP_PORT" --kc-pid "$KC_JAVA" --pg-pid "$PG_PID" --smtp-port $SMTP_PORT \
-  --clock-ticks "$(getconf CLK_TCK)" --out "$OUT" --realms realm-examples --machine "$OUT/machine.txt" \
+  --clock-ticks "$(getconf CLK_TCK)" --metrics-url "http://127.0.0.1:$MGMT_PORT/metrics" --out "$OUT" --realms realm-examples --machine "$OUT/machine.txt" \
   --started "$START" --keycloak-version "$KC_VERSION" --command "bash scripts/bench-load.sh${*:+ $*}" \
   "${DRIVER_ARGS[@]}" ${TL_BENCH_DRIVER_ARGS:-} &
 DRIVER=$!

@@ -69,6 +69,8 @@ public class PartnerApiResource {
             if (lifetime != null && (lifetime < 60 || lifetime > MAX_LINK_LIFETIME)) {
                 throw ApiException.badRequest("invalid_request", "lifetime must be 60 to " + MAX_LINK_LIFETIME + " seconds");
             }
+            // before the user is looked up or created: a refused request writes nothing
+            quota(caller, "links", LINKS_PER_CALLER, 10000);
             UserModel user = user(caller, json, JsonBodies.bool(json, "createUser", false));
             if (!user.isEnabled()) {
                 throw ApiException.badRequest("user_disabled", "the user is disabled");
@@ -111,6 +113,21 @@ public class PartnerApiResource {
                 realm.getId(), email, caller.client().getId(), perAddress, perCaller)) {
             TokenLoginMetrics.mail(realm.getName(), "api", "refused");
             throw new ApiException(429, "rate_limited", "too many mails to this address or from this caller in the last hour");
+        }
+    }
+
+    /** Realm attributes for what a caller may store per rolling hour: minted links, revoked partner tokens. */
+    static final String LINKS_PER_CALLER = "token-login.api.links-per-caller-per-hour";
+    static final String REVOCATIONS_PER_CALLER = "token-login.api.revocations-per-caller-per-hour";
+
+    /**
+     * Every minted link and every revoked jti is an entry in the cluster-wide store (a link up to a day, a revocation
+     * up to a week): a partner backend (or a stolen secret of one) may add at most so many per hour; 429 otherwise.
+     */
+    private void quota(ApiCaller caller, String action, String attribute, int fallback) throws ApiException {
+        if (!io.tokenlogin.keycloak.magiclink.SendLimits.tryAcquireCallerQuota(TokenLoginStore.of(session, realm), realm.getId(),
+                action, caller.client().getId(), limit(attribute, fallback, 1, 1_000_000))) {
+            throw new ApiException(429, "rate_limited", "too many " + action + " from this caller in the last hour (" + attribute + ")");
         }
     }
 
@@ -159,6 +176,7 @@ public class PartnerApiResource {
             if (partners.isEmpty()) {
                 throw new ApiException(404, "not_found", "the caller is the API client of no single-use partner of this realm");
             }
+            quota(caller, "revocations", REVOCATIONS_PER_CALLER, 1000);
             for (io.tokenlogin.keycloak.partner.PartnerPolicy partner : partners) {
                 io.tokenlogin.keycloak.partner.flow.ReplayGuard.revoke(session, realm, partner, jti);
                 event(caller, "partner_token_revoked").detail(io.tokenlogin.keycloak.partner.flow.PartnerSignIn.DETAIL_PARTNER, partner.alias()).success();

@@ -54,6 +54,16 @@ public final class SendLimits {
         return acquire(store, limits, realmId, email, "api-addr:", "api:" + MagicLinkCodes.hash(realmId + "\n" + callerId));
     }
 
+    /**
+     * One unit of a calling client's hourly budget for an action that stores entries (minting a link, revoking a
+     * token): the same round-robin slots, so the caller can never hold more than {@code max} of the action's entries
+     * per rolling hour. False (and nothing taken) when the hour's budget is spent.
+     */
+    public static boolean tryAcquireCallerQuota(TokenLoginStore store, String realmId, String action, String callerId, int max) {
+        String subject = "quota:" + action + ":" + MagicLinkCodes.hash(realmId + "\n" + callerId);
+        return hasRoom(store, subject, max) && take(store, subject, max) != null;
+    }
+
     private static boolean acquire(TokenLoginStore store, MagicLinkSettings settings, String realmId, String email,
                                    String addressPrefix, String bySubject) {
         String address = MagicLinkCodes.hash(realmId + "\n" + email);

@@ -54,7 +54,9 @@ public final class TokenLoginStore {
         /** A pending "switch account?" question, five minutes. */
         SWITCH("switch", 300),
         /** The lock of the one-time move of a realm's legacy partner settings. */
-        MIGRATION_LOCK("partner-migration", 300);
+        MIGRATION_LOCK("partner-migration", 300),
+        /** Held while one sign-in links or creates the account of a (partner, id) nobody holds yet; a crashed holder's lapses. */
+        FIRST_SIGN_IN_LOCK("first-sign-in", 30);
 
         private final String prefix;
         private final long maxSeconds;

@@ -107,6 +107,41 @@ public class PartnerApiScopeIT {
     }
 
     /**
+     * D21: a partner's API client adds at most its hourly quota of links and of revocations to the cluster-wide store
+     * (realm attributes), then gets 429; a refused mint creates no user; another caller's quota is its own.
+     */
+    @Test
+    public void D21_aCallerStoresAtMostItsHourlyQuotaOfLinksAndRevocations() {
+        serviceAccountClient("quota-backend", true);
+        serviceAccountClient("quota-other", true);
+        TestPartners.add(realm, "quota-partner", "quota-partner-issuer", PARTNER_SECRET,
+                Map.of("landingClient", "demo-app", "apiClient", "quota-backend", "defaultRedirect", "http://localhost:3000/"));
+        org.keycloak.representations.idm.RealmRepresentation rep = realm.admin().toRepresentation();
+        rep.getAttributes().put("token-login.api.links-per-caller-per-hour", "2");
+        rep.getAttributes().put("token-login.api.revocations-per-caller-per-hour", "2");
+        realm.admin().update(rep);
+        try {
+            UserRepresentation user = MagicRealm.newUser(realm, "quota", true);
+            assertEquals(201, mint("quota-backend", forEmail(user.getEmail())).statusCode());
+            assertEquals(201, mint("quota-backend", forEmail(user.getEmail())).statusCode());
+            assertError(mint("quota-backend", forEmail(user.getEmail())), 429, "rate_limited");
+            String fresh = "quota-new-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+            assertError(mint("quota-backend", forEmail(fresh).replace("}", ",\"createUser\":true}")), 429, "rate_limited");
+            assertTrue(realm.admin().users().searchByEmail(fresh, true).isEmpty(), "a refused mint creates no user");
+            assertEquals(201, mint("quota-other", forEmail(user.getEmail())).statusCode(), "another caller's quota is its own");
+
+            String revoke = realm.getBaseUrl() + "/token-login/partner-tokens/";
+            assertEquals(204, ApiClient.delete(revoke + UUID.randomUUID(), token("quota-backend")).statusCode());
+            assertEquals(204, ApiClient.delete(revoke + UUID.randomUUID(), token("quota-backend")).statusCode());
+            assertError(ApiClient.delete(revoke + UUID.randomUUID(), token("quota-backend")), 429, "rate_limited");
+        } finally {
+            rep.getAttributes().put("token-login.api.links-per-caller-per-hour", ""); // blank: the defaults
+            rep.getAttributes().put("token-login.api.revocations-per-caller-per-hour", "");
+            realm.admin().update(rep);
+        }
+    }
+
+    /**
      * #13: a partner revokes a token it issued (by its jti) before it is used, authenticated as the partner's API
      * client; another issuer of the realm cannot; a revoked token is refused as already used, others still work.
      */

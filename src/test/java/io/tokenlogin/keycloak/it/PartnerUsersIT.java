@@ -162,15 +162,9 @@ public class PartnerUsersIT {
         assertTrue(realm.admin().users().get(admin.getId()).getFederatedIdentity().isEmpty());
     }
 
-    @Test
-    public void B12_fiftyConcurrentFirstSignInsCreateExactlyOneUserAndNo500() throws Exception {
-        String id = "race-" + UUID.randomUUID().toString().substring(0, 8);
-        PartnerTokenSigner signer = Demo.nested();
-        List<String> tokens = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            tokens.add(signer.nested().audience(Demo.NESTED_AUDIENCE).userUuid(id).email(id + "@example.com").acceptTermsAndPolicies(true).sign());
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(50);
+    /** Opens every token's link at the same moment, one thread each; the HTTP statuses in token order. */
+    private List<Integer> signInAllAtOnce(List<String> tokens) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tokens.size());
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> results = new ArrayList<>();
         for (String token : tokens) {
@@ -185,6 +179,42 @@ public class PartnerUsersIT {
             statuses.add(f.get());
         }
         pool.shutdown();
+        return statuses;
+    }
+
+    /**
+     * M3: concurrent first sign-ins of one partner id, some carrying the verified email of an existing account (link
+     * by email) and some a fresh email (create), leave exactly one account behind the partner identity, and every
+     * sign-in of that id lands in it, then and afterwards (two holders would make Keycloak's lookup fail for good).
+     */
+    @Test
+    public void M3_concurrentFirstSignInsLinkingAndCreatingLeaveOneAccountPerPartnerId() throws Exception {
+        String email = "m3-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        UserRepresentation local = existingUser(email);
+        String id = "m3-" + UUID.randomUUID().toString().substring(0, 8);
+        PartnerTokenSigner signer = new PartnerTokenSigner("email-linking-partner", "email-linking-partner-secret-0123456789abcdef");
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            String claimed = i % 2 == 0 ? email : "m3-fresh-" + i + "-" + id + "@example.com";
+            tokens.add(signer.nested().userUuid("unused").subject(id).claim("email", claimed).jti(UUID.randomUUID().toString()).sign());
+        }
+        List<Integer> statuses = signInAllAtOnce(tokens);
+        assertEquals(tokens.size(), statuses.stream().filter(s -> s == 303).count(), "every first sign-in succeeded: " + statuses);
+        List<UserRepresentation> holders = realm.admin().users().search(null, null, null, null, null, "email-linking", id, 0, 10, null, true);
+        assertEquals(1, holders.size(), "one account behind the partner id: " + holders.stream().map(UserRepresentation::getUsername).toList());
+        String sub = signInSub(signer.nested().userUuid("unused").subject(id).claim("email", email).sign());
+        assertEquals(holders.get(0).getId(), sub, "a later sign-in lands in that account");
+    }
+
+    @Test
+    public void B12_fiftyConcurrentFirstSignInsCreateExactlyOneUserAndNo500() throws Exception {
+        String id = "race-" + UUID.randomUUID().toString().substring(0, 8);
+        PartnerTokenSigner signer = Demo.nested();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            tokens.add(signer.nested().audience(Demo.NESTED_AUDIENCE).userUuid(id).email(id + "@example.com").acceptTermsAndPolicies(true).sign());
+        }
+        List<Integer> statuses = signInAllAtOnce(tokens);
         assertEquals(50, statuses.stream().filter(s -> s == 303).count(), "every first sign-in succeeded: " + statuses);
         List<UserRepresentation> users = realm.admin().users().search("publicala." + id, 0, 100, true);
         assertEquals(1, users.size(), "exactly one user: " + users.stream().map(UserRepresentation::getUsername).toList());

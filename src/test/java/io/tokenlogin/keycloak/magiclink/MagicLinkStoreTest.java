@@ -115,6 +115,24 @@ class MagicLinkStoreTest {
         assertFalse(SendLimits.tryAcquire(TokenLoginStore.of(store, "realm"), settings, "realm", "victim@x.example", "10.0.2.1"), "the address limit itself holds");
     }
 
+    /** D21: a caller's quota for an action is its own: per caller, per action, per realm; spent means nothing stored. */
+    @Test
+    void D21_aCallersQuotaIsItsOwnPerActionAndRealm() {
+        MemoryStore store = new MemoryStore();
+        TokenLoginStore realmA = TokenLoginStore.of(store, "realm-a");
+        for (int i = 0; i < 3; i++) {
+            assertTrue(SendLimits.tryAcquireCallerQuota(realmA, "realm-a", "links", "caller-1", 3), "link " + (i + 1));
+        }
+        int before = store.entries.size();
+        assertFalse(SendLimits.tryAcquireCallerQuota(realmA, "realm-a", "links", "caller-1", 3), "the fourth in the hour is refused");
+        assertEquals(before, store.entries.size(), "a refusal stores nothing");
+        assertTrue(SendLimits.tryAcquireCallerQuota(realmA, "realm-a", "revocations", "caller-1", 3), "another action has its own budget");
+        assertTrue(SendLimits.tryAcquireCallerQuota(realmA, "realm-a", "links", "caller-2", 3), "another caller has its own budget");
+        assertTrue(SendLimits.tryAcquireCallerQuota(TokenLoginStore.of(store, "realm-b"), "realm-b", "links", "caller-1", 3),
+                "the same client id in another realm has its own budget");
+        assertTrue(store.lifespans.values().stream().allMatch(l -> l > 0 && l <= 3600), "every slot lives at most an hour: " + store.lifespans);
+    }
+
     /** D15: IPv6 clients are counted per /64, IPv4-mapped addresses as IPv4. */
     @Test
     void D15_ipv6ClientsAreCountedPerSlash64() {

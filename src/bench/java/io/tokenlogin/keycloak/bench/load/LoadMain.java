@@ -68,6 +68,9 @@ public final class LoadMain {
 
         Probes probes = new Probes(Long.parseLong(args.get("kc-pid")), Long.parseLong(args.getOrDefault("pg-pid", "0")),
                 Long.parseLong(args.getOrDefault("clock-ticks", "100")));
+        if (args.containsKey("metrics-url")) {
+            probes.metricsUrl(args.get("metrics-url"));
+        }
         Results results = new Results();
         results.mode = quick ? "quick" : "full";
         results.command = args.getOrDefault("command", "bash scripts/bench-load.sh" + (quick ? " --quick" : ""));
@@ -86,7 +89,7 @@ public final class LoadMain {
         String clientSecret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
         List<String> passwordUsers = RealmSetup.names("pw-", quick ? 40 : 200, "");
         List<String> returningIds = RealmSetup.names("ret-", quick ? 50 : 200, "");
-        List<String> magicAddresses = RealmSetup.names("ml-", quick ? 64 : 256, "@magic.bench.test");
+        List<String> magicAddresses = RealmSetup.names("ml-", Integer.parseInt(args.getOrDefault("magic-addresses", quick ? "64" : "256")), "@magic.bench.test");
 
         int smtpPort = Integer.parseInt(args.getOrDefault("smtp-port", "13025"));
         try (Mailbox mailbox = new Mailbox(smtpPort)) {
@@ -143,7 +146,7 @@ public final class LoadMain {
 
             if (args.containsKey("mail-series-only")) {
                 // diagnostic: only the 10,000-mail series, with JFR profiles of its first and last thousand
-                results.mailSeries = mailSeries(probes, agents, scenarios, out);
+                results.mailSeries = mailSeries(probes, agents, scenarios, args.containsKey("mail-series-profile") ? out : null, Integer.parseInt(args.getOrDefault("mail-series-rounds", "1")));
                 Report.write(results, out, null);
                 System.out.println(Files.readString(out.resolve("results.md")));
                 return;
@@ -239,7 +242,7 @@ public final class LoadMain {
             if (!quick) {
                 results.heap = heapPhase(probes, agents, scenarios);
                 Report.evaluateHeap(results);
-                results.mailSeries = mailSeries(probes, agents, scenarios, null);
+                results.mailSeries = mailSeries(probes, agents, scenarios, null, 1);
             }
         }
         results.totalSecondsToReport = args.containsKey("started")
@@ -296,28 +299,49 @@ public final class LoadMain {
      * a sign-in grew with the mails already sent (e.g. a linear scan of send-limit slots), the last thousand would
      * cost more Keycloak CPU than the first. JIT compiler threads left out, as everywhere.
      */
-    static Results.MailSeries mailSeries(Probes probes, Agent[] agents, Scenarios scenarios, Path profileDir) throws Exception {
-        int batches = 10;
+    static final int WARMUP_MAILS = 2000;
+
+    static Results.MailSeries mailSeries(Probes probes, Agent[] agents, Scenarios scenarios, Path profileDir, int rounds) throws Exception {
+        int perRound = 10;
+        int batches = perRound * rounds;
         int perBatch = 1000;
         int concurrency = 8;
         System.out.printf("%nMail series: %d magic-link sign-ins (+logout) at %d users, from one address, per thousand ...%n", batches * perBatch, concurrency);
         // each sign-in logs out again: Keycloak's own cost grows with the sessions a user holds, which is not what is measured
         Scenarios.Scenario s = scenarios.magicLink(true);
         List<Double> cpuMs = new ArrayList<>();
+        List<Double> gcMs = new ArrayList<>();
+        List<Double> mutatorMs = new ArrayList<>();
+        List<Double> pgMs = new ArrayList<>();
         List<Double> perSecond = new ArrayList<>();
+        List<Long> singleUse = new ArrayList<>();
+        List<Long> sessions = new ArrayList<>();
+        List<Double> driverMs = new ArrayList<>();
+        List<Double> busy = new ArrayList<>();
         long errorsTotal = 0;
         long offset = 0;
+        // the sign-in + logout path is new to the JIT here (the measured scenarios do not log out): 2,000 sign-ins first,
+        // not counted, so that the first measured thousand is not a warm-up
+        LongAdder warmupErrors = new LongAdder();
+        long warm = countedLoad(concurrency, WARMUP_MAILS, 300,
+                (agent, i) -> s.signIn(agent, (int) (i % concurrency), concurrency, i / concurrency, new Steps()), agents, warmupErrors);
+        offset = WARMUP_MAILS;
+        System.out.printf("  warm-up: %d sign-ins (+logout), %d errors, not counted%n", warm, warmupErrors.sum());
+        Map<String, Long> census0 = probes.cacheEntries("actionTokens", "sessions");
+        System.out.printf("  before: %s%n", census0);
         for (int b = 0; b < batches; b++) {
             Probes.Snapshot c0 = probes.snapshot();
             long t = System.nanoTime();
             LongAdder errors = new LongAdder();
             long base = offset;
-            boolean profile = profileDir != null && (b == 0 || b == batches - 1);
+            boolean profile = profileDir != null && (b == batches - perRound || b == batches - 1);
             if (profile) {
                 Profiler.start(probes, "tl-mail-" + b);
             }
             long done = countedLoad(concurrency, perBatch, 300,
                     (agent, i) -> s.signIn(agent, (int) (i % concurrency), concurrency, (base + i) / concurrency, new Steps()), agents, errors);
+            double secs = seconds(t);
+            Probes.Snapshot c1 = probes.snapshot();
             if (profile) {
                 Path file = profileDir.resolve("profile-mail-" + (b + 1) + ".jfr").toAbsolutePath();
                 Files.deleteIfExists(file);
@@ -327,20 +351,34 @@ public final class LoadMain {
                         pr.byComponentPercent(), pr.topCharged().subList(0, Math.min(12, pr.topCharged().size())), pr.topOursInclusive().subList(0, Math.min(8, pr.topOursInclusive().size())));
             }
             offset += perBatch;
-            double secs = seconds(t);
-            Probes.Snapshot c1 = probes.snapshot();
-            double ms = done == 0 ? 0 : Heap.round(((c1.keycloak() - c0.keycloak()) - (c1.keycloakJit() - c0.keycloakJit())) * 1000 / done);
+            // Snapshot.keycloak() is already without the JIT compiler threads; the GC's share is shown apart
+            double ms = done == 0 ? 0 : Heap.round((c1.keycloak() - c0.keycloak()) * 1000 / done);
+            double gc = done == 0 ? 0 : Heap.round((c1.keycloakGc() - c0.keycloakGc()) * 1000 / done);
+            double pg = done == 0 ? 0 : Heap.round((c1.postgres() - c0.postgres()) * 1000 / done);
+            Map<String, Long> census = probes.cacheEntries("actionTokens", "sessions");
             cpuMs.add(ms);
+            gcMs.add(gc);
+            mutatorMs.add(Heap.round(ms - gc));
+            pgMs.add(pg);
+            driverMs.add(done == 0 ? 0 : Heap.round((c1.driver() - c0.driver()) * 1000 / done));
+            busy.add(Heap.round((c1.machineBusy() - c0.machineBusy()) / secs));
+            singleUse.add(census.get("actionTokens"));
+            sessions.add(census.get("sessions"));
             perSecond.add(Heap.round(done / secs));
             errorsTotal += errors.sum();
-            System.out.printf("  mails %5d-%5d: %.2f ms Keycloak CPU per sign-in (JIT left out), %.1f sign-ins/s, %d errors%n",
-                    b * perBatch + 1, (b + 1) * perBatch, ms, done / secs, errors.sum());
+            System.out.printf("  mails %5d-%5d: %.2f ms Keycloak CPU per sign-in (JIT left out; GC %.2f, PostgreSQL %.2f, driver %.2f),"
+                            + " %.1f sign-ins/s, machine %.2f cores busy, %d errors; entries: single-use %d, user sessions %d%n",
+                    b * perBatch + 1, (b + 1) * perBatch, ms, gc, pg, driverMs.get(driverMs.size() - 1), done / secs, busy.get(busy.size() - 1), errors.sum(), census.get("actionTokens"), census.get("sessions"));
         }
-        double first = cpuMs.get(0);
+        // the ratios compare the last round's thousands; its first thousand may still carry warm-up, so the second is
+        // the fairer "early" point; both are reported
+        int r0 = batches - perRound;
+        double first = cpuMs.get(r0);
+        double second = cpuMs.get(r0 + 1);
         double last = cpuMs.get(cpuMs.size() - 1);
-        // the first thousand still carries warm-up; the second is the fairer "early" point, both are reported
         return new Results.MailSeries(batches * perBatch, concurrency, cpuMs, perSecond, errorsTotal,
-                first == 0 ? 0 : Heap.round(last / first), cpuMs.get(1) == 0 ? 0 : Heap.round(last / cpuMs.get(1)));
+                first == 0 ? 0 : Heap.round(last / first), second == 0 ? 0 : Heap.round(last / second), gcMs, mutatorMs, pgMs,
+                singleUse, sessions, rounds, scenarios.magicAddressCount(), driverMs, busy);
     }
 
     interface Task {
@@ -421,7 +459,7 @@ public final class LoadMain {
             String key = a.substring(2);
             if (key.contains("=")) {
                 args.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
-            } else if (Set.of("quick", "publish", "mail-series-only").contains(key)) {
+            } else if (Set.of("quick", "publish", "mail-series-only", "mail-series-profile").contains(key)) {
                 args.put(key, "true");
             } else {
                 args.put(key, argv[++i]);

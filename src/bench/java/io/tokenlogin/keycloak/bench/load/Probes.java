@@ -26,11 +26,52 @@ final class Probes {
     private final long keycloakPid;
     private final long postmasterPid;
     private final double ticks;
+    private String metricsUrl;
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
 
     Probes(long keycloakPid, long postmasterPid, long clockTicks) {
         this.keycloakPid = keycloakPid;
         this.postmasterPid = postmasterPid;
         this.ticks = clockTicks;
+    }
+
+    /** Keycloak's management {@code /metrics} (started with {@code --metrics-enabled=true}); null: no cache census. */
+    void metricsUrl(String url) {
+        this.metricsUrl = url;
+    }
+
+    /**
+     * Entries Keycloak's embedded Infinispan holds in the named caches right now
+     * ({@code vendor_statistics_approximate_entries{cache=...}}), -1 for a cache it does not report or without metrics.
+     * Read from the metrics endpoint, so nothing is collected or paused to count them.
+     */
+    java.util.Map<String, Long> cacheEntries(String... caches) {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (String c : caches) {
+            out.put(c, -1L);
+        }
+        if (metricsUrl == null) {
+            return out;
+        }
+        try {
+            String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metricsUrl)).timeout(java.time.Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : body.split("\n")) {
+                if (!line.startsWith("vendor_statistics_approximate_entries{")) {
+                    continue;
+                }
+                for (String c : caches) {
+                    if (line.contains("cache=\"" + c + "\"")) {
+                        out.put(c, (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no census for this point
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
     }
 
     long keycloakPid() {

@@ -178,18 +178,26 @@ final class Report {
         }
         if (r.mailSeries != null) {
             Results.MailSeries ms = r.mailSeries;
-            m.append(String.format(Locale.ROOT, "%nMail series: %d magic-link sign-ins in a row at %d users, every one from 127.0.0.1 (one"
-                    + " client network for the send limits), each followed by a logout (so Keycloak's sessions per user do not pile up),"
-                    + " %d errors. Keycloak CPU per sign-in + logout (JIT left out) per thousand mails:%n%n",
-                    ms.signIns(), ms.concurrency(), ms.errors()));
-            m.append("| Mails | ").append(java.util.stream.IntStream.range(0, ms.cpuMsPerThousand().size())
+            m.append(String.format(Locale.ROOT, "%nMail series: %d magic-link sign-ins in a row (after " + LoadMain.WARMUP_MAILS + " not counted) at %d users (%d addresses), every one from"
+                    + " 127.0.0.1 (one client network for the send limits), each followed by a logout (so Keycloak's sessions per user do not"
+                    + " pile up), %d errors. Keycloak CPU per sign-in + logout (JIT left out; the garbage collector's share and PostgreSQL's"
+                    + " CPU shown apart) and the entries Keycloak's caches hold after each thousand (`vendor_statistics_approximate_entries`):%n%n",
+                    ms.signIns(), ms.concurrency(), ms.addresses(), ms.errors()));
+            int n = ms.cpuMsPerThousand().size();
+            m.append("| Mails | ").append(java.util.stream.IntStream.range(0, n)
                     .mapToObj(i -> (i * 1000 + 1) + "–" + ((i + 1) * 1000)).collect(Collectors.joining(" | "))).append(" |\n");
-            m.append("|---|").append("---:|".repeat(ms.cpuMsPerThousand().size())).append('\n');
-            m.append("| CPU ms / sign-in | ").append(ms.cpuMsPerThousand().stream().map(v -> String.format(Locale.ROOT, "%.2f", v))
-                    .collect(Collectors.joining(" | "))).append(" |\n");
-            m.append("| sign-ins/s | ").append(ms.signInsPerSecond().stream().map(v -> String.format(Locale.ROOT, "%.1f", v))
-                    .collect(Collectors.joining(" | "))).append(" |\n");
-            m.append(String.format(Locale.ROOT, "%nLast thousand / first thousand: %.2f×; last / second (after warm-up): %.2f×.%n",
+            m.append("|---|").append("---:|".repeat(n)).append('\n');
+            row(m, "CPU ms / sign-in", ms.cpuMsPerThousand(), "%.2f");
+            row(m, "of it GC", ms.gcMsPerThousand(), "%.2f");
+            row(m, "without GC", ms.mutatorMsPerThousand(), "%.2f");
+            row(m, "PostgreSQL ms", ms.postgresMsPerThousand(), "%.2f");
+            row(m, "driver ms", ms.driverMsPerThousand(), "%.2f");
+            row(m, "sign-ins/s", ms.signInsPerSecond(), "%.1f");
+            row(m, "machine busy cores", ms.machineBusyCores(), "%.2f");
+            row(m, "single-use entries", ms.singleUseEntries(), "%d");
+            row(m, "user-session entries", ms.userSessionEntries(), "%d");
+            m.append(String.format(Locale.ROOT, "%n%sLast thousand / first thousand: %.2f×; last / second (after warm-up): %.2f×.%n",
+                    ms.rounds() > 1 ? "Ratios over the last 10,000 (round " + ms.rounds() + " of " + ms.rounds() + "). " : "",
                     ms.lastOverFirst(), ms.lastOverSecond()));
         }
         for (Profiler.Profile p : r.profiles) {
@@ -210,6 +218,14 @@ final class Report {
             m.append("\n![Throughput, p95 and sign-ins per Keycloak CPU second](").append(plot).append(")\n");
         }
         return m.toString();
+    }
+
+    private static void row(StringBuilder m, String label, List<? extends Number> values, String format) {
+        if (values == null || values.isEmpty()) {
+            return;
+        }
+        m.append("| ").append(label).append(" | ").append(values.stream()
+                .map(v -> v instanceof Long l && l < 0 ? "–" : String.format(Locale.ROOT, format, v)).collect(Collectors.joining(" | "))).append(" |\n");
     }
 
     static String shortTitle(String id) {

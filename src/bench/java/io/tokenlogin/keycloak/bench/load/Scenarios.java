@@ -175,6 +175,10 @@ final class Scenarios {
     }
 
     /** (e) Email magic link: email form, mail, confirm page and its POST, resume, code exchange. */
+    int magicAddressCount() {
+        return s.magicAddresses().size();
+    }
+
     Scenario magicLink() {
         return magicLink(false);
     }

@@ -6,6 +6,7 @@ import io.tokenlogin.keycloak.partner.TokenRejectedException;
 import io.tokenlogin.keycloak.partner.VerifiedPartnerToken;
 import io.tokenlogin.keycloak.partner.idp.PartnerLinks;
 import io.tokenlogin.keycloak.partner.idp.PartnerMappers;
+import io.tokenlogin.keycloak.store.TokenLoginStore;
 import io.tokenlogin.keycloak.users.JitUsers;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -43,37 +44,51 @@ public final class PartnerUsers {
         PartnerPolicy policy = partner.policy();
         String alias = partner.alias();
         UserModel user = PartnerLinks.find(session, realm, alias, token.userId());
-        boolean created = false;
-        if (user == null && policy.mayLinkByEmail() && token.email() != null) {
-            user = linkByVerifiedEmail(session, realm, partner, token);
-        }
+        boolean[] created = {false};
         if (user == null) {
-            if (!policy.createUsers()) {
+            boolean byEmail = policy.mayLinkByEmail() && token.email() != null;
+            if (!byEmail && !policy.createUsers()) {
                 throw new TokenRejectedException(TokenError.USER_NOT_FOUND, "unknown user and createUsers is off");
             }
-            List<String> usernames = PartnerLinks.usernameCandidates(policy, token.userId());
-            JitUsers.Outcome outcome = JitUsers.createIfAbsent(session, realm, usernames,
-                    (tx, existing) -> PartnerLinks.isLinked(tx, tx.realms().getRealm(realm.getId()), existing, alias, token.userId()),
-                    (tx, fresh) -> {
-                        RealmModel r = tx.realms().getRealm(realm.getId());
-                        PartnerLinks.link(tx, r, fresh, alias, token.userId(), token.email());
-                        applyProfile(tx, r, policy, token, fresh);
-                        PartnerMappers.importNewUser(tx, r, fresh, partner.provider(), token);
+            // M3: one sign-in at a time links or creates the account of this partner user; the others use its account
+            user = FirstSignInLock.resolveAlone(TokenLoginStore.of(session, realm), realm, alias, token.userId(),
+                    () -> PartnerLinks.find(session, realm, alias, token.userId()), () -> {
+                        UserModel linked = byEmail ? linkByVerifiedEmail(session, realm, partner, token) : null;
+                        if (linked != null || !policy.createUsers()) {
+                            return linked;
+                        }
+                        created[0] = createUser(session, realm, partner, token) == JitUsers.Outcome.CREATED;
+                        return PartnerLinks.find(session, realm, alias, token.userId());
                     });
-            created = outcome == JitUsers.Outcome.CREATED;
-            user = PartnerLinks.find(session, realm, alias, token.userId());
             if (user == null) {
-                throw new TokenRejectedException(TokenError.USER_NOT_FOUND, "no account can be created for this user");
+                throw new TokenRejectedException(TokenError.USER_NOT_FOUND,
+                        policy.createUsers() ? "no account can be created for this user" : "unknown user and createUsers is off");
             }
         }
         if (!user.isEnabled()) {
             throw new TokenRejectedException(TokenError.USER_DISABLED, "user is disabled");
         }
-        if (!created) {
+        if (!created[0]) {
             applyProfile(session, realm, policy, token, user);
             PartnerMappers.updateBrokeredUser(session, realm, user, partner.provider(), token);
         }
-        return new Resolved(user, created);
+        return new Resolved(user, created[0]);
+    }
+
+    /** A new account for the partner user, just in time (race-safe on the username, see {@link JitUsers}). */
+    private static JitUsers.Outcome createUser(KeycloakSession session, RealmModel realm, PartnerDirectory.Partner partner,
+                                               VerifiedPartnerToken token) {
+        PartnerPolicy policy = partner.policy();
+        String alias = partner.alias();
+        List<String> usernames = PartnerLinks.usernameCandidates(policy, token.userId());
+        return JitUsers.createIfAbsent(session, realm, usernames,
+                (tx, existing) -> PartnerLinks.isLinked(tx, tx.realms().getRealm(realm.getId()), existing, alias, token.userId()),
+                (tx, fresh) -> {
+                    RealmModel r = tx.realms().getRealm(realm.getId());
+                    PartnerLinks.link(tx, r, fresh, alias, token.userId(), token.email());
+                    applyProfile(tx, r, policy, token, fresh);
+                    PartnerMappers.importNewUser(tx, r, fresh, partner.provider(), token);
+                });
     }
 
     /** Links the partner user to an existing account only when that account's email is verified and it has no link to this partner yet. */
