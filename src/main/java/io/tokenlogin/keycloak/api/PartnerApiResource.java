@@ -70,7 +70,7 @@ public class PartnerApiResource {
                 throw ApiException.badRequest("invalid_request", "lifetime must be 60 to " + MAX_LINK_LIFETIME + " seconds");
             }
             // before the user is looked up or created: a refused request writes nothing
-            quota(caller, "links", LINKS_PER_CALLER, 10000);
+            quota(caller, "links", LINKS_PER_CALLER, 10000, 1_000_000);
             UserModel user = user(caller, json, JsonBodies.bool(json, "createUser", false));
             if (!user.isEnabled()) {
                 throw ApiException.badRequest("user_disabled", "the user is disabled");
@@ -122,11 +122,12 @@ public class PartnerApiResource {
 
     /**
      * Every minted link and every revoked jti is an entry in the cluster-wide store (a link up to a day, a revocation
-     * up to a week): a partner backend (or a stolen secret of one) may add at most so many per hour; 429 otherwise.
+     * up to a week): a partner backend (or a stolen secret of one) may ask for at most so many per hour; 429 otherwise.
+     * A request counts once it is authenticated and well-formed, whatever happens next (it also slows probing).
      */
-    private void quota(ApiCaller caller, String action, String attribute, int fallback) throws ApiException {
+    private void quota(ApiCaller caller, String action, String attribute, int fallback, int max) throws ApiException {
         if (!io.tokenlogin.keycloak.magiclink.SendLimits.tryAcquireCallerQuota(TokenLoginStore.of(session, realm), realm.getId(),
-                action, caller.client().getId(), limit(attribute, fallback, 1, 1_000_000))) {
+                action, caller.client().getId(), limit(attribute, fallback, 1, max))) {
             throw new ApiException(429, "rate_limited", "too many " + action + " from this caller in the last hour (" + attribute + ")");
         }
     }
@@ -176,7 +177,7 @@ public class PartnerApiResource {
             if (partners.isEmpty()) {
                 throw new ApiException(404, "not_found", "the caller is the API client of no single-use partner of this realm");
             }
-            quota(caller, "revocations", REVOCATIONS_PER_CALLER, 1000);
+            quota(caller, "revocations", REVOCATIONS_PER_CALLER, 1000, 100_000);
             for (io.tokenlogin.keycloak.partner.PartnerPolicy partner : partners) {
                 io.tokenlogin.keycloak.partner.flow.ReplayGuard.revoke(session, realm, partner, jti);
                 event(caller, "partner_token_revoked").detail(io.tokenlogin.keycloak.partner.flow.PartnerSignIn.DETAIL_PARTNER, partner.alias()).success();

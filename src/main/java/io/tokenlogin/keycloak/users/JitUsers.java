@@ -43,11 +43,25 @@ public final class JitUsers {
     public static Outcome createIfAbsent(KeycloakSession session, RealmModel realm, List<String> usernames,
                                          BiPredicate<KeycloakSession, UserModel> isOurs,
                                          BiConsumer<KeycloakSession, UserModel> init) {
+        return createIfAbsent(session, realm, (tx, r) -> false, usernames, isOurs, init);
+    }
+
+    /**
+     * As above, but first asks inside the new transaction whether the person's account exists already by other means
+     * ({@code madeMeanwhile}, e.g. a partner link another sign-in committed): then nothing is created (FOUND).
+     */
+    public static Outcome createIfAbsent(KeycloakSession session, RealmModel realm,
+                                         BiPredicate<KeycloakSession, RealmModel> madeMeanwhile, List<String> usernames,
+                                         BiPredicate<KeycloakSession, UserModel> isOurs,
+                                         BiConsumer<KeycloakSession, UserModel> init) {
         String realmId = realm.getId();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), session.getContext(), tx -> {
                     RealmModel r = tx.realms().getRealm(realmId);
+                    if (madeMeanwhile.test(tx, r)) {
+                        return Outcome.FOUND;
+                    }
                     for (String username : usernames) {
                         UserModel existing = tx.users().getUserByUsername(r, username);
                         if (existing == null) {

@@ -8,6 +8,8 @@ import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.oauth.OAuthClient;
 import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
 import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.remote.runonserver.InjectRunOnServer;
+import org.keycloak.testframework.remote.runonserver.RunOnServerClient;
 import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
 import org.keycloak.testsuite.util.oauth.PkceGenerator;
 
@@ -33,6 +35,9 @@ public class ExternalTokenFlowIT {
 
     @InjectOAuthClient
     OAuthClient oauth;
+
+    @InjectRunOnServer(permittedPackages = "io.tokenlogin.keycloak")
+    RunOnServerClient server;
 
     private HttpResponse<String> authorize(Browserless browser, PkceGenerator pkce, String token) {
         return browser.get(oauth.loginForm().codeChallenge(pkce).param("external-auth-token", token).build());
@@ -95,5 +100,35 @@ public class ExternalTokenFlowIT {
         HttpResponse<String> again = authorize(new Browserless(), PkceGenerator.s256(), token);
         assertEquals(401, again.statusCode());
         assertTrue(again.body().contains("already been used"));
+    }
+
+    /**
+     * D22: a first sign-in whose partner user is being made by another sign-in (the lock held) waits for it, then asks
+     * to try again (503, the themed page, an event) and keeps its token: once the other is done, the same link works.
+     */
+    @Test
+    public void D22_aFirstSignInWaitingTooLongForAConcurrentOneAsksToRetryAndKeepsItsToken() {
+        String id = "flow-locked-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = Demo.flat().generateSignInToken(id, 120);
+        server.run(new FirstSignInLockHolder("ruby-backend", id, true));
+        try {
+            long start = System.nanoTime();
+            HttpResponse<String> busy = authorize(new Browserless(), PkceGenerator.s256(), token);
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(503, busy.statusCode(), busy.body());
+            assertTrue(busy.body().contains("Please try the same link again in a moment"), busy.body());
+            assertTrue(waitedMs >= 4000, "it waited for the other sign-in first (" + waitedMs + " ms)");
+            assertTrue(realm.admin().users().search(null, null, null, null, null, "ruby-backend", id, 0, 5, null, true).isEmpty(),
+                    "no account was made meanwhile");
+            List<EventRepresentation> events = realm.admin().getEvents(List.of("LOGIN_ERROR"), null, null, null, null, null, 0, 50);
+            assertTrue(events.stream().anyMatch(e -> "temporarily_unavailable".equals(e.getError())
+                    && "ruby-backend".equals(e.getDetails().get("partner"))), "the admin sees why");
+        } finally {
+            server.run(new FirstSignInLockHolder("ruby-backend", id, false));
+        }
+        PkceGenerator pkce = PkceGenerator.s256();
+        IDToken signedIn = exchange(authorize(new Browserless(), pkce, token), pkce);
+        assertEquals(1, realm.admin().users().search(null, null, null, null, null, "ruby-backend", id, 0, 5, null, true).size());
+        assertNotNull(signedIn.getSubject(), "the same token signs in once the lock is free");
     }
 }

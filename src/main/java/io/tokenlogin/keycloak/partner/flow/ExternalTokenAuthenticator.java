@@ -30,6 +30,9 @@ import java.util.Optional;
  */
 public class ExternalTokenAuthenticator implements Authenticator {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ExternalTokenAuthenticator.class);
+    static final String UNAVAILABLE = "temporarily_unavailable";
+
     static final String CLIENT_NOTE = AuthorizationEndpoint.LOGIN_SESSION_NOTE_ADDITIONAL_REQ_PARAMS_PREFIX + TokenTransport.PARAM;
 
     @Override
@@ -71,7 +74,22 @@ public class ExternalTokenAuthenticator implements Authenticator {
             signIn(context, partner, found);
         } catch (TokenRejectedException e) {
             fail(context, partner, transport, e.error());
+        } catch (RuntimeException e) {
+            unavailable(context, partner, e);
         }
+    }
+
+    /**
+     * A server-side fault (the database briefly unreachable, a concurrent first sign-in of the same partner user still
+     * running): the token was given back (see {@link PartnerSignIn#complete}), so the page asks to try again (503).
+     */
+    private void unavailable(AuthenticationFlowContext context, PartnerDirectory.Partner partner, RuntimeException cause) {
+        LOG.warnf("Partner sign-in failed on the server side: %s", cause.getClass().getName());
+        String alias = partner == null ? null : partner.alias();
+        TokenLoginMetrics.signIn(context.getRealm().getName(), TokenLoginMetrics.Path.FLOW_STEP, alias, UNAVAILABLE);
+        context.getEvent().detail(Details.REASON, cause.getClass().getSimpleName()).error(UNAVAILABLE);
+        Response page = context.form().setError("tokenLogin.error." + UNAVAILABLE).createErrorPage(Response.Status.SERVICE_UNAVAILABLE);
+        context.failureChallenge(AuthenticationFlowError.INTERNAL_ERROR, page);
     }
 
     /** The aliases a step's config names; empty: every partner. */

@@ -14,14 +14,18 @@ import java.util.function.Supplier;
  * identity (after which Keycloak's lookup of that identity fails for every later sign-in). The lock is an entry in
  * the single-use store ({@code putIfAbsent} and {@code remove} act at once across nodes); it lapses after
  * {@link #HOLD_SECONDS} if its holder's node stops. Whoever waits looks again for the account after every try, so it
- * uses the account the holder made.
+ * uses the account the holder made. The lock keeps concurrent first sign-ins apart; it is not the only guard: the
+ * transaction that creates an account first looks for the link itself (a holder slower than the lock's lifetime, or a
+ * database whose reads inside a long transaction do not see newer commits, cannot make a second account either).
  */
 final class FirstSignInLock {
 
     static final long HOLD_SECONDS = 30;
     /** How long a concurrent first sign-in waits for the holder before it gives up (retryable, its token is given back). */
     static final long WAIT_MILLIS = 5000;
+    /** First pause between looks; doubled each time up to {@link #MAX_PAUSE_MILLIS} (about 30 looks in 5 s, not 200). */
     private static final long PAUSE_MILLIS = 25;
+    private static final long MAX_PAUSE_MILLIS = 250;
 
     private FirstSignInLock() {
     }
@@ -34,6 +38,7 @@ final class FirstSignInLock {
                                   Supplier<UserModel> find, Supplier<UserModel> resolve) {
         String id = MagicLinkCodes.hash(realm.getId() + "\n" + alias + "\n" + externalId);
         long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
+        long pause = PAUSE_MILLIS;
         while (!store.putIfAbsent(TokenLoginStore.Kind.FIRST_SIGN_IN_LOCK, id, HOLD_SECONDS)) {
             UserModel made = find.get();
             if (made != null) {
@@ -43,7 +48,8 @@ final class FirstSignInLock {
                 throw new IllegalStateException("another first sign-in of this partner user is still running");
             }
             try {
-                Thread.sleep(PAUSE_MILLIS);
+                Thread.sleep(pause);
+                pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for a concurrent first sign-in", e);

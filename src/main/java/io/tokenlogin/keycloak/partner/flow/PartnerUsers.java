@@ -81,7 +81,9 @@ public final class PartnerUsers {
         PartnerPolicy policy = partner.policy();
         String alias = partner.alias();
         List<String> usernames = PartnerLinks.usernameCandidates(policy, token.userId());
-        return JitUsers.createIfAbsent(session, realm, usernames,
+        // the link is looked for again inside the creating transaction: the lock keeps sign-ins apart, this keeps the
+        // account single even if a lock lapsed or a read of the request's own transaction was older
+        return JitUsers.createIfAbsent(session, realm, (tx, r) -> PartnerLinks.find(tx, r, alias, token.userId()) != null, usernames,
                 (tx, existing) -> PartnerLinks.isLinked(tx, tx.realms().getRealm(realm.getId()), existing, alias, token.userId()),
                 (tx, fresh) -> {
                     RealmModel r = tx.realms().getRealm(realm.getId());
