@@ -196,9 +196,16 @@ final class Report {
             row(m, "machine busy cores", ms.machineBusyCores(), "%.2f");
             row(m, "single-use entries", ms.singleUseEntries(), "%d");
             row(m, "user-session entries", ms.userSessionEntries(), "%d");
-            m.append(String.format(Locale.ROOT, "%n%sLast thousand / first thousand: %.2f×; last / second (after warm-up): %.2f×.%n",
+            // from the per-thousand values (the stored ratios are rounded to one decimal); the last round's thousands
+            List<Double> cpu = ms.cpuMsPerThousand();
+            int r0 = Math.max(0, n - 10);
+            double last = cpu.get(n - 1);
+            List<Double> round = cpu.subList(r0, n);
+            m.append(String.format(Locale.ROOT, "%n%sLast thousand / first thousand: %.2f×; last / second: %.2f×; the highest"
+                            + " thousand / the lowest: %.2f×.%n",
                     ms.rounds() > 1 ? "Ratios over the last 10,000 (round " + ms.rounds() + " of " + ms.rounds() + "). " : "",
-                    ms.lastOverFirst(), ms.lastOverSecond()));
+                    last / cpu.get(r0), last / cpu.get(Math.min(n - 1, r0 + 1)),
+                    round.stream().mapToDouble(Double::doubleValue).max().orElse(0) / round.stream().mapToDouble(Double::doubleValue).min().orElse(1)));
         }
         for (Profiler.Profile p : r.profiles) {
             m.append(String.format(Locale.ROOT, "%nProfile of (%s) at %d users, %.0f s, %d CPU samples (JFR jdk.ExecutionSample, file %s):%n%n",
