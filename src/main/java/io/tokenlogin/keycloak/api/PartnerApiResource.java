@@ -5,6 +5,7 @@ import io.tokenlogin.keycloak.store.TokenLoginStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenlogin.keycloak.magiclink.ApiMagicLinks;
 import io.tokenlogin.keycloak.magiclink.MagicLinkCodes;
+import io.tokenlogin.keycloak.magiclink.SendLimits;
 import io.tokenlogin.keycloak.users.JitUsers;
 import io.tokenlogin.keycloak.webhook.EcmaJson;
 import io.tokenlogin.keycloak.webhook.TargetGuard;
@@ -109,7 +110,7 @@ public class PartnerApiResource {
     private void mailAllowed(ApiCaller caller, String email) throws ApiException {
         int perAddress = limit(MAILS_PER_ADDRESS, 10, 1, 1000);
         int perCaller = limit(MAILS_PER_CALLER, 1000, 1, 100000);
-        if (email == null || !io.tokenlogin.keycloak.magiclink.SendLimits.tryAcquireForCaller(TokenLoginStore.of(session, realm),
+        if (email == null || !SendLimits.tryAcquireForCaller(TokenLoginStore.of(session, realm),
                 realm.getId(), email, caller.client().getId(), perAddress, perCaller)) {
             TokenLoginMetrics.mail(realm.getName(), "api", "refused");
             throw new ApiException(429, "rate_limited", "too many mails to this address or from this caller in the last hour");
@@ -126,7 +127,7 @@ public class PartnerApiResource {
      * A request counts once it is authenticated and well-formed, whatever happens next (it also slows probing).
      */
     private void quota(ApiCaller caller, String action, String attribute, int fallback, int max) throws ApiException {
-        if (!io.tokenlogin.keycloak.magiclink.SendLimits.tryAcquireCallerQuota(TokenLoginStore.of(session, realm), realm.getId(),
+        if (!SendLimits.tryAcquireCallerQuota(TokenLoginStore.of(session, realm), realm.getId(),
                 action, caller.client().getId(), limit(attribute, fallback, 1, max))) {
             throw new ApiException(429, "rate_limited", "too many " + action + " from this caller in the last hour (" + attribute + ")");
         }

@@ -25,7 +25,7 @@ import java.net.URI;
  */
 final class LinkResponses {
 
-    static final String UNAVAILABLE = "temporarily_unavailable";
+    static final String UNAVAILABLE = io.tokenlogin.keycloak.partner.flow.PartnerSignIn.UNAVAILABLE;
     private static final Logger LOG = Logger.getLogger(LinkResponses.class);
 
     private final KeycloakSession session;

@@ -311,7 +311,6 @@ public final class LoadMain {
         Scenarios.Scenario s = scenarios.magicLink(true);
         List<Double> cpuMs = new ArrayList<>();
         List<Double> gcMs = new ArrayList<>();
-        List<Double> mutatorMs = new ArrayList<>();
         List<Double> pgMs = new ArrayList<>();
         List<Double> perSecond = new ArrayList<>();
         List<Long> singleUse = new ArrayList<>();
@@ -319,13 +318,12 @@ public final class LoadMain {
         List<Double> driverMs = new ArrayList<>();
         List<Double> busy = new ArrayList<>();
         long errorsTotal = 0;
-        long offset = 0;
         // the sign-in + logout path is new to the JIT here (the measured scenarios do not log out): 2,000 sign-ins first,
         // not counted, so that the first measured thousand is not a warm-up
         LongAdder warmupErrors = new LongAdder();
         long warm = countedLoad(concurrency, WARMUP_MAILS, 300,
                 (agent, i) -> s.signIn(agent, (int) (i % concurrency), concurrency, i / concurrency, new Steps()), agents, warmupErrors);
-        offset = WARMUP_MAILS;
+        long offset = WARMUP_MAILS;
         System.out.printf("  warm-up: %d sign-ins (+logout), %d errors, not counted%n", warm, warmupErrors.sum());
         Map<String, Long> census0 = probes.cacheEntries("actionTokens", "sessions");
         System.out.printf("  before: %s%n", census0);
@@ -358,7 +356,6 @@ public final class LoadMain {
             Map<String, Long> census = probes.cacheEntries("actionTokens", "sessions");
             cpuMs.add(ms);
             gcMs.add(gc);
-            mutatorMs.add(Heap.round(ms - gc));
             pgMs.add(pg);
             driverMs.add(done == 0 ? 0 : Heap.round((c1.driver() - c0.driver()) * 1000 / done));
             busy.add(Heap.round((c1.machineBusy() - c0.machineBusy()) / secs));
@@ -370,14 +367,8 @@ public final class LoadMain {
                             + " %.1f sign-ins/s, machine %.2f cores busy, %d errors; entries: single-use %d, user sessions %d%n",
                     b * perBatch + 1, (b + 1) * perBatch, ms, gc, pg, driverMs.get(driverMs.size() - 1), done / secs, busy.get(busy.size() - 1), errors.sum(), census.get("actionTokens"), census.get("sessions"));
         }
-        // the ratios compare the last round's thousands; its first thousand may still carry warm-up, so the second is
-        // the fairer "early" point; both are reported
-        int r0 = batches - perRound;
-        double first = cpuMs.get(r0);
-        double second = cpuMs.get(r0 + 1);
-        double last = cpuMs.get(cpuMs.size() - 1);
-        return new Results.MailSeries(batches * perBatch, concurrency, cpuMs, perSecond, errorsTotal,
-                first == 0 ? 0 : Heap.round(last / first), second == 0 ? 0 : Heap.round(last / second), gcMs, mutatorMs, pgMs,
+        // the report compares the last round's thousands (Report: last / first, last / second, highest / lowest)
+        return new Results.MailSeries(batches * perBatch, concurrency, cpuMs, perSecond, errorsTotal, gcMs, pgMs,
                 singleUse, sessions, rounds, scenarios.magicAddressCount(), driverMs, busy);
     }
 

@@ -1,11 +1,18 @@
 package io.tokenlogin.keycloak.bench.load;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +34,7 @@ final class Probes {
     private final long postmasterPid;
     private final double ticks;
     private String metricsUrl;
-    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newHttpClient();
 
     Probes(long keycloakPid, long postmasterPid, long clockTicks) {
         this.keycloakPid = keycloakPid;
@@ -45,8 +52,8 @@ final class Probes {
      * ({@code vendor_statistics_approximate_entries{cache=...}}), -1 for a cache it does not report or without metrics.
      * Read from the metrics endpoint, so nothing is collected or paused to count them.
      */
-    java.util.Map<String, Long> cacheEntries(String... caches) {
-        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    Map<String, Long> cacheEntries(String... caches) {
+        Map<String, Long> out = new LinkedHashMap<>();
         for (String c : caches) {
             out.put(c, -1L);
         }
@@ -54,8 +61,8 @@ final class Probes {
             return out;
         }
         try {
-            String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metricsUrl)).timeout(java.time.Duration.ofSeconds(10)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String body = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
             for (String line : body.split("\n")) {
                 if (!line.startsWith("vendor_statistics_approximate_entries{")) {
                     continue;

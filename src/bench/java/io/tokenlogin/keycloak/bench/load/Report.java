@@ -189,7 +189,10 @@ final class Report {
             m.append("|---|").append("---:|".repeat(n)).append('\n');
             row(m, "CPU ms / sign-in", ms.cpuMsPerThousand(), "%.2f");
             row(m, "of it GC", ms.gcMsPerThousand(), "%.2f");
-            row(m, "without GC", ms.mutatorMsPerThousand(), "%.2f");
+            if (ms.gcMsPerThousand() != null) {
+                row(m, "without GC", java.util.stream.IntStream.range(0, n)
+                        .mapToObj(i -> Heap.round(ms.cpuMsPerThousand().get(i) - ms.gcMsPerThousand().get(i))).toList(), "%.2f");
+            }
             row(m, "PostgreSQL ms", ms.postgresMsPerThousand(), "%.2f");
             row(m, "driver ms", ms.driverMsPerThousand(), "%.2f");
             row(m, "sign-ins/s", ms.signInsPerSecond(), "%.1f");

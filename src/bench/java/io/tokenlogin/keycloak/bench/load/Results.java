@@ -32,7 +32,7 @@ final class Results {
 
     /** Magic-link sign-ins in a row, Keycloak CPU per sign-in per thousand. */
     record MailSeries(int signIns, int concurrency, List<Double> cpuMsPerThousand, List<Double> signInsPerSecond, long errors,
-                      double lastOverFirst, double lastOverSecond, List<Double> gcMsPerThousand, List<Double> mutatorMsPerThousand,
+                      List<Double> gcMsPerThousand,
                       List<Double> postgresMsPerThousand, List<Long> singleUseEntries, List<Long> userSessionEntries, int rounds,
                       int addresses, List<Double> driverMsPerThousand, List<Double> machineBusyCores) {
     }

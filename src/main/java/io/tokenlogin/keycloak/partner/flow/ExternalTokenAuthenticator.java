@@ -6,6 +6,7 @@ import io.tokenlogin.keycloak.partner.TokenError;
 import io.tokenlogin.keycloak.partner.TokenRejectedException;
 import io.tokenlogin.keycloak.partner.VerifiedPartnerToken;
 import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
@@ -30,8 +31,8 @@ import java.util.Optional;
  */
 public class ExternalTokenAuthenticator implements Authenticator {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ExternalTokenAuthenticator.class);
-    static final String UNAVAILABLE = "temporarily_unavailable";
+    private static final Logger LOG = Logger.getLogger(ExternalTokenAuthenticator.class);
+    private static final String UNAVAILABLE = PartnerSignIn.UNAVAILABLE;
 
     static final String CLIENT_NOTE = AuthorizationEndpoint.LOGIN_SESSION_NOTE_ADDITIONAL_REQ_PARAMS_PREFIX + TokenTransport.PARAM;
 

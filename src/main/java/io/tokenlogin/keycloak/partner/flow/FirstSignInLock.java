@@ -3,7 +3,6 @@ package io.tokenlogin.keycloak.partner.flow;
 import io.tokenlogin.keycloak.magiclink.MagicLinkCodes;
 import io.tokenlogin.keycloak.store.TokenLoginStore;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 
 import java.util.function.Supplier;
 
@@ -18,7 +17,7 @@ import java.util.function.Supplier;
  * transaction that creates an account first looks for the link itself (a holder slower than the lock's lifetime, or a
  * database whose reads inside a long transaction do not see newer commits, cannot make a second account either).
  */
-final class FirstSignInLock {
+public final class FirstSignInLock {
 
     static final long HOLD_SECONDS = 30;
     /** How long a concurrent first sign-in waits for the holder before it gives up (retryable, its token is given back). */
@@ -30,17 +29,23 @@ final class FirstSignInLock {
     private FirstSignInLock() {
     }
 
+    /** The lock's id in the store: one per realm, partner alias and external id. */
+    public static String id(String realmId, String alias, String externalId) {
+        return MagicLinkCodes.hash(realmId + "\n" + alias + "\n" + externalId);
+    }
+
     /**
      * The account of the (partner, id): the one another sign-in made meanwhile, or else the one {@code resolve} finds or
-     * makes while this call holds the lock. {@code find} re-reads the committed link; {@code resolve} may return null.
+     * makes while this call holds the lock. {@code find} re-reads the committed link (null: none yet); {@code resolve}
+     * may return null.
      */
-    static UserModel resolveAlone(TokenLoginStore store, RealmModel realm, String alias, String externalId,
-                                  Supplier<UserModel> find, Supplier<UserModel> resolve) {
-        String id = MagicLinkCodes.hash(realm.getId() + "\n" + alias + "\n" + externalId);
+    static <T> T resolveAlone(TokenLoginStore store, RealmModel realm, String alias, String externalId,
+                              Supplier<T> find, Supplier<T> resolve) {
+        String id = id(realm.getId(), alias, externalId);
         long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
         long pause = PAUSE_MILLIS;
         while (!store.putIfAbsent(TokenLoginStore.Kind.FIRST_SIGN_IN_LOCK, id, HOLD_SECONDS)) {
-            UserModel made = find.get();
+            T made = find.get();
             if (made != null) {
                 return made;
             }
@@ -56,7 +61,7 @@ final class FirstSignInLock {
             }
         }
         try {
-            UserModel made = find.get(); // the previous holder may have finished just now
+            T made = find.get(); // the previous holder may have finished just now
             return made != null ? made : resolve.get();
         } finally {
             store.remove(TokenLoginStore.Kind.FIRST_SIGN_IN_LOCK, id);

@@ -22,6 +22,8 @@ public final class PartnerSignIn {
     /** Event detail naming the partner (its identity provider's alias). Never the token. */
     public static final String DETAIL_PARTNER = "partner";
     public static final String AUTH_METHOD = "token-login";
+    /** The error code of a sign-in that failed on the server side (the token given back, the user may retry). */
+    public static final String UNAVAILABLE = "temporarily_unavailable";
 
     private PartnerSignIn() {
     }

@@ -43,36 +43,40 @@ public final class PartnerUsers {
             throws TokenRejectedException {
         PartnerPolicy policy = partner.policy();
         String alias = partner.alias();
-        UserModel user = PartnerLinks.find(session, realm, alias, token.userId());
-        boolean[] created = {false};
-        if (user == null) {
+        Resolved resolved = found(PartnerLinks.find(session, realm, alias, token.userId()), false);
+        if (resolved == null) {
             boolean byEmail = policy.mayLinkByEmail() && token.email() != null;
             if (!byEmail && !policy.createUsers()) {
                 throw new TokenRejectedException(TokenError.USER_NOT_FOUND, "unknown user and createUsers is off");
             }
             // M3: one sign-in at a time links or creates the account of this partner user; the others use its account
-            user = FirstSignInLock.resolveAlone(TokenLoginStore.of(session, realm), realm, alias, token.userId(),
-                    () -> PartnerLinks.find(session, realm, alias, token.userId()), () -> {
-                        UserModel linked = byEmail ? linkByVerifiedEmail(session, realm, partner, token) : null;
-                        if (linked != null || !policy.createUsers()) {
-                            return linked;
+            resolved = FirstSignInLock.resolveAlone(TokenLoginStore.of(session, realm), realm, alias, token.userId(),
+                    () -> found(PartnerLinks.find(session, realm, alias, token.userId()), false), () -> {
+                        UserModel byLink = byEmail ? linkByVerifiedEmail(session, realm, partner, token) : null;
+                        if (byLink != null || !policy.createUsers()) {
+                            return found(byLink, false);
                         }
-                        created[0] = createUser(session, realm, partner, token) == JitUsers.Outcome.CREATED;
-                        return PartnerLinks.find(session, realm, alias, token.userId());
+                        boolean made = createUser(session, realm, partner, token) == JitUsers.Outcome.CREATED;
+                        return found(PartnerLinks.find(session, realm, alias, token.userId()), made);
                     });
-            if (user == null) {
+            if (resolved == null) {
                 throw new TokenRejectedException(TokenError.USER_NOT_FOUND,
                         policy.createUsers() ? "no account can be created for this user" : "unknown user and createUsers is off");
             }
         }
+        UserModel user = resolved.user();
         if (!user.isEnabled()) {
             throw new TokenRejectedException(TokenError.USER_DISABLED, "user is disabled");
         }
-        if (!created[0]) {
+        if (!resolved.created()) {
             applyProfile(session, realm, policy, token, user);
             PartnerMappers.updateBrokeredUser(session, realm, user, partner.provider(), token);
         }
-        return new Resolved(user, created[0]);
+        return resolved;
+    }
+
+    private static Resolved found(UserModel user, boolean created) {
+        return user == null ? null : new Resolved(user, created);
     }
 
     /** A new account for the partner user, just in time (race-safe on the username, see {@link JitUsers}). */
