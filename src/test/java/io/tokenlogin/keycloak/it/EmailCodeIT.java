@@ -64,9 +64,7 @@ public class EmailCodeIT {
     @Test
     public void theCodeTypedOnTheWaitingPageSignsInAndEndsTheLink() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "code", true);
-        MagicLinkSteps waiting = new MagicLinkSteps(oauth);
-        waiting.authorize();
-        waiting.requestLink(user.getEmail());
+        MagicLinkSteps waiting = MagicLinkSteps.requested(oauth, user.getEmail());
         assertTrue(waiting.lastPage.contains("id=\"emailCode\""), "the waiting page has a field for the code");
         assertTrue(waiting.lastPage.contains("autocomplete=\"one-time-code\""));
         String link = MagicLinkSteps.linkFromMail(mail, 1, user.getEmail());
@@ -84,9 +82,7 @@ public class EmailCodeIT {
     @Test
     public void fiveWrongCodesEndTheAttemptAndNeitherCodeNorLinkWorksAfterwards() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "wrong", true);
-        MagicLinkSteps waiting = new MagicLinkSteps(oauth);
-        waiting.authorize();
-        waiting.requestLink(user.getEmail());
+        MagicLinkSteps waiting = MagicLinkSteps.requested(oauth, user.getEmail());
         String link = MagicLinkSteps.linkFromMail(mail, 1, user.getEmail());
         String code = codeFromMail(1, user.getEmail());
         String wrong = code.equals("000000") ? "111111" : "000000";
@@ -113,9 +109,7 @@ public class EmailCodeIT {
     @Test
     public void theCodeAfterTheLinkWasUsedSignsNobodyIn() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "linkfirst", true);
-        MagicLinkSteps waiting = new MagicLinkSteps(oauth);
-        waiting.authorize();
-        waiting.requestLink(user.getEmail());
+        MagicLinkSteps waiting = MagicLinkSteps.requested(oauth, user.getEmail());
         String waitingPage = waiting.lastPage;
         String link = MagicLinkSteps.linkFromMail(mail, 1, user.getEmail());
         String code = codeFromMail(1, user.getEmail());
@@ -136,13 +130,9 @@ public class EmailCodeIT {
     @Test
     public void aCodeWorksOnlyInTheLoginAttemptThatAskedForIt() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "other", true);
-        MagicLinkSteps asking = new MagicLinkSteps(oauth);
-        asking.authorize();
-        asking.requestLink(user.getEmail());
+        MagicLinkSteps asking = MagicLinkSteps.requested(oauth, user.getEmail());
         String code = codeFromMail(1, user.getEmail());
-        MagicLinkSteps attacker = new MagicLinkSteps(oauth);
-        attacker.authorize();
-        attacker.requestLink("nobody-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com");
+        MagicLinkSteps attacker = MagicLinkSteps.requested(oauth, "nobody-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com");
         HttpResponse<String> stolen = typeCode(attacker, code);
         assertTrue(stolen.body().contains("id=\"ml-code-wrong\""), "another attempt's code is just a wrong code");
         assertEquals(user.getId(), asking.finish(typeCode(asking, code)).getSubject(), "still good where it was asked for");
@@ -151,9 +141,7 @@ public class EmailCodeIT {
     @Test
     public void anUnknownAddressGetsTheSamePageAndNoCodeMatches() throws Exception {
         String nobody = "nobody-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        MagicLinkSteps unknown = new MagicLinkSteps(oauth);
-        unknown.authorize();
-        unknown.requestLink(nobody);
+        MagicLinkSteps unknown = MagicLinkSteps.requested(oauth, nobody);
         assertTrue(unknown.lastPage.contains("id=\"emailCode\""), "the same code field");
         assertFalse(mail.waitForIncomingEmail(1500, 1), "no mail");
         for (String guess : new String[]{"000000", "123456"}) {
@@ -166,9 +154,7 @@ public class EmailCodeIT {
         MagicRealm.configure(realm, "magic-link", "codeInSubject", "true");
         try {
             UserRepresentation user = MagicRealm.newUser(realm, "subject", true);
-            MagicLinkSteps waiting = new MagicLinkSteps(oauth);
-            waiting.authorize();
-            waiting.requestLink(user.getEmail());
+            MagicLinkSteps waiting = MagicLinkSteps.requested(oauth, user.getEmail());
             String code = codeFromMail(1, user.getEmail());
             String subject = mail.getReceivedMessages()[0].getSubject();
             assertTrue(subject.startsWith(code + " "), "the subject starts with the code: " + subject);

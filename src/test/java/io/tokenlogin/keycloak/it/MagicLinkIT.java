@@ -87,9 +87,7 @@ public class MagicLinkIT {
         assertEquals(1, realm.admin().users().get(user.getId()).credentials().size());
         assertFalse(realm.admin().users().get(user.getId()).toRepresentation().isEmailVerified());
 
-        MagicLinkSteps steps = new MagicLinkSteps(oauth);
-        steps.authorize();
-        steps.requestLink(user.getEmail());
+        MagicLinkSteps steps = MagicLinkSteps.requested(oauth, user.getEmail());
         IDToken id = steps.clickAndFinish(MagicLinkSteps.linkFromMail(mail, 1, user.getEmail()));
         assertEquals(user.getId(), id.getSubject(), "the address's owner is signed in");
         assertTrue(realm.admin().users().get(user.getId()).credentials().isEmpty(), "the password someone else set is gone");
@@ -115,9 +113,7 @@ public class MagicLinkIT {
         rep.setEmailVerified(true);
         realm.admin().users().get(user.getId()).update(rep);
         setPassword(user.getId(), "owners-own-password-1");
-        MagicLinkSteps steps = new MagicLinkSteps(oauth);
-        steps.authorize();
-        steps.requestLink(user.getEmail());
+        MagicLinkSteps steps = MagicLinkSteps.requested(oauth, user.getEmail());
         assertEquals(user.getId(), steps.clickAndFinish(MagicLinkSteps.linkFromMail(mail, 1, user.getEmail())).getSubject());
         assertEquals(1, realm.admin().users().get(user.getId()).credentials().size());
     }
@@ -125,9 +121,7 @@ public class MagicLinkIT {
     @Test
     public void C4_scannersFetchingTheLinkWithGetAndHeadConsumeNothing() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "scan", true);
-        MagicLinkSteps steps = new MagicLinkSteps(oauth);
-        steps.authorize();
-        steps.requestLink(user.getEmail());
+        MagicLinkSteps steps = MagicLinkSteps.requested(oauth, user.getEmail());
         String link = MagicLinkSteps.linkFromMail(mail, 1, user.getEmail());
         HttpClient scanner = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         for (String method : List.of("GET", "HEAD", "GET")) {
@@ -142,9 +136,7 @@ public class MagicLinkIT {
     @Test
     public void C6_aUsedLinkSaysAlreadyUsed() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "used", true);
-        MagicLinkSteps steps = new MagicLinkSteps(oauth);
-        steps.authorize();
-        steps.requestLink(user.getEmail());
+        MagicLinkSteps steps = MagicLinkSteps.requested(oauth, user.getEmail());
         String link = MagicLinkSteps.linkFromMail(mail, 1, user.getEmail());
         steps.clickAndFinish(link);
         HttpResponse<String> again = steps.agent.get(link);
@@ -162,9 +154,7 @@ public class MagicLinkIT {
     @Test
     public void D16_aRefusedResendKeepsTheMailedLinkAndSaysSo() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "kept", true);
-        MagicLinkSteps steps = new MagicLinkSteps(oauth);
-        steps.authorize();
-        steps.requestLink(user.getEmail());
+        MagicLinkSteps steps = MagicLinkSteps.requested(oauth, user.getEmail());
         String mailed = MagicLinkSteps.linkFromMail(mail, 1, user.getEmail());
         HttpResponse<String> refused = steps.submit(Map.of("resend", "true"));
         assertEquals(200, refused.statusCode());
@@ -173,9 +163,7 @@ public class MagicLinkIT {
         assertFalse(mail.waitForIncomingEmail(1500, 2), "no second mail");
         assertEquals(user.getId(), steps.clickAndFinish(mailed).getSubject(), "the mailed link still works");
 
-        MagicLinkSteps unknown = new MagicLinkSteps(oauth);
-        unknown.authorize();
-        unknown.requestLink("nobody-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com");
+        MagicLinkSteps unknown = MagicLinkSteps.requested(oauth, "nobody-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com");
         HttpResponse<String> same = unknown.submit(Map.of("resend", "true"));
         assertTrue(same.body().contains("id=\"ml-resend-refused\">"), "an unknown address gets the same answer");
     }
@@ -185,9 +173,7 @@ public class MagicLinkIT {
         UserRepresentation user = MagicRealm.newUser(realm, "newer", true);
         MagicRealm.configure(realm, "magic-link", "resendCooldown", "0");
         try {
-            MagicLinkSteps steps = new MagicLinkSteps(oauth);
-            steps.authorize();
-            steps.requestLink(user.getEmail());
+            MagicLinkSteps steps = MagicLinkSteps.requested(oauth, user.getEmail());
             String older = MagicLinkSteps.linkFromMail(mail, 1, user.getEmail());
             steps.submit(Map.of("resend", "true"));
             String newer = MagicLinkSteps.linkFromMail(mail, 2, user.getEmail());
@@ -206,9 +192,7 @@ public class MagicLinkIT {
         UserRepresentation user = MagicRealm.newUser(realm, "expired", true);
         MagicRealm.configure(realm, "magic-link", "linkLifetime", "30");
         try {
-            MagicLinkSteps steps = new MagicLinkSteps(oauth);
-            steps.authorize();
-            steps.requestLink(user.getEmail());
+            MagicLinkSteps steps = MagicLinkSteps.requested(oauth, user.getEmail());
             String link = MagicLinkSteps.linkFromMail(mail, 1, user.getEmail());
             Thread.sleep(32_000);
             HttpResponse<String> page = steps.agent.get(link);
@@ -222,9 +206,7 @@ public class MagicLinkIT {
     @Test
     public void C7_twoPostsOfOneLinkAtOnceMakeExactlyOneSession() throws Exception {
         UserRepresentation user = MagicRealm.newUser(realm, "race", true);
-        MagicLinkSteps steps = new MagicLinkSteps(oauth);
-        steps.authorize();
-        steps.requestLink(user.getEmail());
+        MagicLinkSteps steps = MagicLinkSteps.requested(oauth, user.getEmail());
         String link = MagicLinkSteps.linkFromMail(mail, 1, user.getEmail());
         String action = MagicLinkSteps.formAction(steps.agent.get(link).body());
         ExecutorService pool = Executors.newFixedThreadPool(10);
@@ -276,9 +258,7 @@ public class MagicLinkIT {
         MagicRealm.configure(realm, "magic-link", "createUsers", "true");
         try {
             String email = "newcomer-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-            MagicLinkSteps steps = new MagicLinkSteps(oauth);
-            steps.authorize();
-            steps.requestLink(email);
+            MagicLinkSteps steps = MagicLinkSteps.requested(oauth, email);
             String link = MagicLinkSteps.linkFromMail(mail, 1, email);
             assertTrue(realm.admin().users().searchByEmail(email, true).isEmpty(), "not created by the request");
             steps.agent.get(link);

@@ -36,6 +36,14 @@ public final class MagicLinkSteps {
         this.oauth = oauth;
     }
 
+    /** A fresh browser that opened the app's sign-in (the email form) and asked for a link to {@code email}. */
+    public static MagicLinkSteps requested(OAuthClient oauth, String email) {
+        MagicLinkSteps steps = new MagicLinkSteps(oauth);
+        steps.authorize();
+        steps.requestLink(email);
+        return steps;
+    }
+
     /** The app's authorization request: the magic-link page (email form or, after a username step, another form). */
     public HttpResponse<String> authorize() {
         HttpResponse<String> r = agent.get(oauth.loginForm().codeChallenge(pkce).build());

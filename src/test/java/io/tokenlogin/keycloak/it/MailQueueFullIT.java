@@ -86,9 +86,7 @@ public class MailQueueFullIT {
     }
 
     private MagicLinkSteps askFor(String email) {
-        MagicLinkSteps steps = new MagicLinkSteps(oauth);
-        steps.authorize();
-        steps.requestLink(email);
+        MagicLinkSteps steps = MagicLinkSteps.requested(oauth, email);
         return steps;
     }
 
